@@ -1,0 +1,45 @@
+import { BadRequestException, RequestMethod, ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from './config/app-config.js';
+
+/** Names every bad field: `text must be ...; property foo should not exist`. */
+function validationMessage(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = `${prefix}${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((text) =>
+      text.startsWith(error.property) || text.startsWith('property') ? text : `${path}: ${text}`,
+    );
+    return [...own, ...validationMessage(error.children ?? [], `${path}.`)];
+  });
+}
+
+/** Everything about the HTTP surface that the app and the e2e tests must share. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const messages = validationMessage(errors);
+        return new BadRequestException(messages.length > 0 ? messages.join('; ') : 'invalid request');
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+}

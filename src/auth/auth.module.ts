@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { GroupsGuard } from './guards/groups.guard.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { ScopesGuard } from './guards/scopes.guard.js';
+import { MeController } from './me.controller.js';
+import { OktaJwtStrategy } from './okta-jwt.strategy.js';
+import { SigningKeysService } from './signing-keys.service.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
+
+/** Global guards run in registration order: token, then scopes, then groups. */
+@Module({
+  imports: [PassportModule],
+  controllers: [MeController],
+  providers: [
+    SigningKeysService,
+    VerifiedTokenCache,
+    OktaJwtStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
+    { provide: APP_GUARD, useClass: GroupsGuard },
+  ],
+  exports: [SigningKeysService, VerifiedTokenCache],
+})
+export class AuthModule {}

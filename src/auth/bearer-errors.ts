@@ -1,0 +1,42 @@
+/**
+ * RFC 6750 errors, one class each. They carry what the response needs; `HttpErrorFilter`
+ * is the one place that turns them into a status, a JSON body and `WWW-Authenticate`.
+ */
+export abstract class BearerError extends Error {
+  abstract readonly status: number;
+  /** RFC 6750 section 3.1 error code; undefined for a request that carried no credentials. */
+  abstract readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined;
+  /** Scopes to announce in the challenge (insufficient_scope only). */
+  readonly scope?: string;
+}
+
+/** No credentials, or another scheme (section 3: no error code in the challenge). */
+export class MissingTokenError extends BearerError {
+  readonly status = 401;
+  readonly code = undefined;
+  constructor() {
+    super('a bearer access token is required');
+  }
+}
+
+/** Token in the query string or body, a malformed header, or more than one method. */
+export class InvalidRequestError extends BearerError {
+  readonly status = 400;
+  readonly code = 'invalid_request';
+}
+
+/** Expired, revoked, malformed, or invalid for any other reason. */
+export class InvalidTokenError extends BearerError {
+  readonly status = 401;
+  readonly code = 'invalid_token';
+}
+
+export class InsufficientScopeError extends BearerError {
+  readonly status = 403;
+  readonly code = 'insufficient_scope';
+  override readonly scope: string;
+  constructor(scopes: readonly string[]) {
+    super(`this request needs the scope ${scopes.join(' ')}`);
+    this.scope = scopes.join(' ');
+  }
+}

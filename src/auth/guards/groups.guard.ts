@@ -1,0 +1,27 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { hasAny } from '../claims.js';
+import { ADMIN_GROUPS, Groups } from '../decorators/groups.decorator.js';
+import type { AuthenticatedRequest } from '../principal.js';
+
+/** Runs after `ScopesGuard`: 403 unless the caller is in one of the required groups. */
+@Injectable()
+export class GroupsGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const required = this.reflector.getAllAndOverride(Groups, [context.getHandler(), context.getClass()]);
+    if (!required?.length) return true;
+    const groups = required.flatMap((group) => (group === ADMIN_GROUPS ? this.config.adminGroups : [group]));
+    const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!principal || !hasAny(principal.groups, groups)) {
+      const names = groups.length > 0 ? groups.join(', ') : '(none configured)';
+      throw new ForbiddenException(`this request needs membership in one of these groups: ${names}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get } from '@nestjs/common';
+import { CurrentPrincipal } from './decorators/current-principal.decorator.js';
+import type { Principal } from './principal.js';
+
+export interface MeResponse {
+  sub: string;
+  uid: string | null;
+  cid: string | null;
+  scopes: readonly string[];
+  groups: readonly string[];
+  isAdmin: boolean;
+  expiresAt: string;
+}
+
+/** Who the token says the caller is: any valid token, no scope needed. */
+@Controller('me')
+export class MeController {
+  @Get()
+  me(@CurrentPrincipal() principal: Principal): MeResponse {
+    const { sub, uid, cid, scopes, groups, isAdmin, exp } = principal;
+    return { sub, uid, cid, scopes, groups, isAdmin, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+}

@@ -1,0 +1,111 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { BearerError } from '../auth/bearer-errors.js';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { ServiceUnavailableError } from './service-unavailable.error.js';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+interface ErrorResponse {
+  status: number;
+  message: string;
+  headers: Record<string, string>;
+}
+
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** Messages for errors raised by Fastify itself; theirs may quote the request body. */
+const FRAMEWORK_MESSAGES: Record<number, string> = {
+  400: 'malformed request body',
+  413: 'request body too large',
+  415: 'unsupported content type; send application/json',
+};
+
+/** RFC 6750 section 3: the challenge. Descriptions never contain a `"` (they are quoted-strings). */
+function challenge(error: BearerError): string {
+  const parts = ['Bearer realm="api"'];
+  if (error.code) {
+    parts.push(`error="${error.code}"`);
+    if (error.scope) parts.push(`scope="${quoteSafe(error.scope)}"`);
+    else parts.push(`error_description="${quoteSafe(error.message)}"`);
+  }
+  return parts.join(', ');
+}
+
+function quoteSafe(text: string): string {
+  return text.replace(/["\\]/g, "'");
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const { message } = response as { message?: unknown };
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function frameworkStatus(exception: unknown): number | undefined {
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/**
+ * The one place that writes an error response: `{statusCode, error, message}` for every error,
+ * `WWW-Authenticate` for bearer errors, `Retry-After` for 503. Never a stack, never a token.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  describe(exception: unknown): ErrorResponse {
+    if (exception instanceof BearerError) {
+      return {
+        status: exception.status,
+        message: exception.message,
+        headers: { 'WWW-Authenticate': challenge(exception) },
+      };
+    }
+    if (exception instanceof ServiceUnavailableError) {
+      return {
+        status: 503,
+        message: exception.message,
+        headers: { 'Retry-After': String(exception.retryAfterSeconds) },
+      };
+    }
+    if (exception instanceof HttpException) {
+      return { status: exception.getStatus(), message: httpExceptionMessage(exception), headers: {} };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return {
+        status: 503,
+        message: 'the database is unavailable; try again shortly',
+        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      };
+    }
+    const status = frameworkStatus(exception);
+    if (status !== undefined) {
+      return {
+        status,
+        message: FRAMEWORK_MESSAGES[status] ?? STATUS_CODES[status] ?? 'bad request',
+        headers: {},
+      };
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    return { status: 500, message: 'internal server error', headers: {} };
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, message, headers } = this.describe(exception);
+    const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    void reply.status(status).headers(headers).send(body);
+  }
+}

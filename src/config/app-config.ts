@@ -1,0 +1,30 @@
+/** The validated, typed configuration. Built once at startup by `loadConfig`; nothing else reads `process.env`. */
+export interface OktaConfig {
+  /** Undefined only before the development issuer has been started (never in production). */
+  issuer: string | undefined;
+  audiences: string[];
+  clientIds: string[];
+  groupsClaim: string;
+  clockToleranceSeconds: number;
+  jwksRefreshSeconds: number;
+}
+
+export type DatabaseConfig =
+  { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize: number };
+
+export interface AppConfig {
+  production: boolean;
+  host: string;
+  port: number;
+  okta: OktaConfig;
+  adminGroups: string[];
+  corsOrigins: string[];
+  database: DatabaseConfig;
+  tokenCache: { maxEntries: number; maxTtlSeconds: number };
+  devIssuerPort: number;
+}
+
+/** An `AppConfig` whose issuer is known: what the auth module runs with. */
+export type ResolvedConfig = AppConfig & { okta: OktaConfig & { issuer: string } };
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

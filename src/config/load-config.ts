@@ -1,0 +1,130 @@
+import type { AppConfig, DatabaseConfig } from './app-config.js';
+
+/** Thrown for an invalid environment; its message is one line that names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Unset and empty mean the same: the default applies. */
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return [...new Set(items)];
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function url(name: string, raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+}
+
+function issuer(env: Env): string | undefined {
+  const raw = read(env, 'OKTA_ISSUER');
+  if (raw === undefined) return undefined;
+  const parsed = url('OKTA_ISSUER', raw);
+  const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new ConfigError(
+      `OKTA_ISSUER must use https (http is allowed only for localhost, 127.0.0.1 and [::1]), got "${raw}"`,
+    );
+  }
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+    throw new ConfigError(`OKTA_ISSUER must not contain credentials, a query or a fragment, got "${raw}"`);
+  }
+  return raw;
+}
+
+function corsOrigins(env: Env): string[] {
+  const origins = list(env, 'CORS_ORIGINS', ['http://localhost:8080']);
+  for (const origin of origins) {
+    const parsed = url('CORS_ORIGINS', origin);
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(
+        `CORS_ORIGINS must list origins like https://app.example.com (scheme, host, optional port), got "${origin}"`,
+      );
+    }
+  }
+  return origins.map((origin) => origin.replace(/\/$/, ''));
+}
+
+function database(env: Env): DatabaseConfig {
+  const raw = read(env, 'DATABASE_URL') ?? 'sqlite:data/messages.db';
+  const poolSize = integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000);
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length);
+    if (path === '')
+      throw new ConfigError('DATABASE_URL must name a file after sqlite:, e.g. sqlite:data/messages.db');
+    return { type: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    const parsed = url('DATABASE_URL', raw);
+    if (parsed.hostname === '' || parsed.pathname.length < 2) {
+      throw new ConfigError('DATABASE_URL must be postgres://user:pass@host:port/database');
+    }
+    return { type: 'postgres', url: raw, poolSize };
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+/** Validates the environment once; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env): AppConfig {
+  const production = read(env, 'NODE_ENV') === 'production';
+  const oktaIssuer = issuer(env);
+  if (production && oktaIssuer === undefined) {
+    throw new ConfigError(
+      'OKTA_ISSUER is required when NODE_ENV=production (the built-in development issuer never runs in production)',
+    );
+  }
+  const audiences = list(env, 'OKTA_AUDIENCE', ['api://default']);
+  if (audiences.length === 0) throw new ConfigError('OKTA_AUDIENCE must list at least one audience');
+  const groupsClaim = read(env, 'OKTA_GROUPS_CLAIM') ?? 'groups';
+  if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(groupsClaim)) {
+    throw new ConfigError(`OKTA_GROUPS_CLAIM must be a claim name, got "${groupsClaim}"`);
+  }
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  return {
+    production,
+    host,
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    okta: {
+      issuer: oktaIssuer,
+      audiences,
+      clientIds: list(env, 'OKTA_CLIENT_IDS', []),
+      groupsClaim,
+      clockToleranceSeconds: integer(env, 'OKTA_CLOCK_TOLERANCE', 30, 0, 600),
+      jwksRefreshSeconds: integer(env, 'OKTA_JWKS_REFRESH_SECONDS', 300, 1, 86400),
+    },
+    adminGroups: list(env, 'ADMIN_GROUPS', ['Admins']),
+    corsOrigins: corsOrigins(env),
+    database: database(env),
+    tokenCache: {
+      maxEntries: integer(env, 'TOKEN_CACHE_MAX', 10000, 0, 10_000_000),
+      maxTtlSeconds: integer(env, 'TOKEN_CACHE_TTL_SECONDS', 300, 0, 86400),
+    },
+    devIssuerPort: integer(env, 'DEV_ISSUER_PORT', 8001, 0, 65535),
+  };
+}

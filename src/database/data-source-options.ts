@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config.js';
+import { MessageEntity } from '../messages/message.entity.js';
+import { CreateMessages1763712000000 } from './migrations/1763712000000-create-messages.js';
+
+export const entities = [MessageEntity];
+export const migrations = [CreateMessages1763712000000];
+
+/** TypeORM options for the configured database; schema comes from migrations, never `synchronize`. */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  if (database.type === 'sqlite') {
+    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    return {
+      type: 'better-sqlite3',
+      database: database.path,
+      entities,
+      migrations,
+      migrationsRun: true,
+      synchronize: false,
+      // WAL lets readers proceed while a write commits; the busy timeout rides out short locks.
+      prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return {
+    type: 'postgres',
+    url: database.url,
+    entities,
+    migrations,
+    migrationsRun: true,
+    synchronize: false,
+    extra: { max: database.poolSize },
+  };
+}

@@ -1,0 +1,119 @@
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { promisify } from 'node:util';
+import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-mock-server';
+import { DEV_ISSUER_PATH, devIssuerUrl, tokenEndpointOf } from './issuer-url.js';
+import { installOktaTokenShape } from './okta-token-shape.js';
+
+export interface DevIssuerOptions {
+  host: string;
+  /** 0 picks a random free port. */
+  port: number;
+  audience: string;
+}
+
+export interface DevIssuer {
+  issuer: string;
+  tokenEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/*
+ * Endpoint paths are relative to the issuer: the service is mounted under
+ * DEV_ISSUER_PATH, so the library's `issuer.url + path` discovery URLs come
+ * out as Okta's `{issuer}/v1/...` without overriding the document.
+ */
+const DISCOVERY_PATH = '/.well-known/openid-configuration';
+const OKTA_ENDPOINTS: OAuth2EndpointsInput = {
+  wellKnownDocument: DISCOVERY_PATH,
+  jwks: '/v1/keys',
+  token: '/v1/token',
+  authorize: '/v1/authorize',
+  userinfo: '/v1/userinfo',
+  revoke: '/v1/revoke',
+  endSession: '/v1/logout',
+  introspect: '/v1/introspect',
+};
+const WELL_KNOWN_ALIASES = new Set(['/.well-known/oauth-authorization-server']);
+
+export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
+  // Anyone who can reach this issuer can mint trusted tokens.
+  if (!isLoopback(options.host)) {
+    throw new Error(`the development issuer only listens on loopback, not on "${options.host}"`);
+  }
+  const issuer = new OAuth2Issuer();
+  await issuer.keys.add(await generateSigningKey());
+  const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
+  installOktaTokenShape(service, options.audience);
+
+  const server = createServer(mountUnderIssuerPath(service.requestHandler));
+  const port = await listen(server, options.port, options.host);
+  issuer.url = devIssuerUrl(options.host, port);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    issuer: issuer.url,
+    tokenEndpoint: tokenEndpointOf(issuer.url),
+    stop: () => (stopping ??= close(server)),
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
+}
+
+async function generateSigningKey(): Promise<Record<string, unknown>> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', {
+    modulusLength: 2048,
+  });
+  return {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: randomBytes(32).toString('base64url'),
+    alg: 'RS256',
+    use: 'sig',
+  };
+}
+
+function mountUnderIssuerPath(handler: RequestListener): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const rest = url.slice(DEV_ISSUER_PATH.length);
+    if (!url.startsWith(DEV_ISSUER_PATH) || !/^(\/|\?|$)/.test(rest)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    const queryStart = rest.search(/\?|$/);
+    const path = rest.slice(0, queryStart);
+    const target = WELL_KNOWN_ALIASES.has(path) ? DISCOVERY_PATH : path;
+    req.url = `${target === '' ? '/' : target}${rest.slice(queryStart)}`;
+    handler(req, res);
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('the development issuer did not bind a TCP port'));
+        return;
+      }
+      resolve(address.port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => {
+      if (err) reject(err);
+      else resolve();
+    });
+    // Keep-alive sockets (e.g. from fetch) would otherwise delay close.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,26 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export class ListMessagesQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @Max(MAX_PAGE_SIZE, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  limit?: number;
+
+  @IsOptional()
+  @IsString({ message: 'cursor must be a nextCursor value from a previous page' })
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a nextCursor value from a previous page' })
+  cursor?: string;
+}
+
+export class AdminListMessagesQuery extends ListMessagesQuery {
+  @IsOptional()
+  @IsString({ message: 'author must be a user id (sub)' })
+  @Length(1, 255, { message: 'author must be a user id (sub) of 1 to 255 characters' })
+  author?: string;
+}

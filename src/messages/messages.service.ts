@@ -1,0 +1,67 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { decodeCursor, encodeCursor, isMessageId } from './cursor.js';
+import { MessageEntity } from './message.entity.js';
+import { toMessage, type Message, type MessagePage } from './message.js';
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  /** Only this author's messages; undefined means every author (admins only). */
+  author?: string;
+}
+
+const NOT_FOUND = 'message not found';
+
+@Injectable()
+export class MessagesService {
+  constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
+
+  async create(author: string, text: string): Promise<Message> {
+    const entity = this.messages.create({ id: randomUUID(), author, text, createdAt: Date.now() });
+    await this.messages.insert(entity);
+    return toMessage(entity);
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id), so equal timestamps never skip or repeat. */
+  async page({ limit, cursor, author }: PageRequest): Promise<MessagePage> {
+    const query = this.messages
+      .createQueryBuilder('m')
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(limit + 1);
+    if (author !== undefined) query.andWhere('m.author = :author', { author });
+    if (cursor !== undefined) {
+      const after = decodeCursor(cursor);
+      if (!after) throw new BadRequestException('cursor must be a nextCursor value from a previous page');
+      query.andWhere('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.id < :id))', after);
+    }
+    const rows = await query.getMany();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      messages: page.map(toMessage),
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** The message if the caller wrote it or is an admin; otherwise 404, so others' ids are not revealed. */
+  async findVisible(id: string, caller: Principal): Promise<Message> {
+    return toMessage(await this.findEntity(id, caller));
+  }
+
+  async remove(id: string, caller: Principal): Promise<void> {
+    const entity = await this.findEntity(id, caller);
+    await this.messages.delete({ id: entity.id });
+  }
+
+  private async findEntity(id: string, caller: Principal): Promise<MessageEntity> {
+    if (!isMessageId(id)) throw new NotFoundException(NOT_FOUND);
+    const entity = await this.messages.findOneBy({ id });
+    if (!entity || (entity.author !== caller.sub && !caller.isAdmin)) throw new NotFoundException(NOT_FOUND);
+    return entity;
+  }
+}
