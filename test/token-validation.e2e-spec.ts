@@ -1,0 +1,262 @@
+import request from 'supertest';
+import { expectErrorBody, challengeDescription } from './fixtures/http.js';
+import { generateTestKey } from './fixtures/keys.js';
+import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
+import { AUDIENCE, signAccessToken } from './fixtures/tokens.js';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('token validation (contract: "Token validation")', () => {
+  let env: OktaTestEnv;
+  const get = (token: string) =>
+    request(env.api.server).get('/api/messages').set('Authorization', `Bearer ${token}`);
+
+  /** A refused token: 401, the RFC 6750 invalid_token challenge, a short description. */
+  async function expectRefused(token: string, description: RegExp): Promise<void> {
+    const response = await get(token);
+    expectErrorBody(response, 401, token);
+    expect(response.headers['www-authenticate']).toMatch(
+      /^Bearer realm="api", error="invalid_token", error_description="[^"]+"$/,
+    );
+    expect(challengeDescription(response)).toMatch(description);
+  }
+
+  beforeAll(async () => {
+    env = await startOktaTestEnv({ OKTA_CLOCK_TOLERANCE: '30' });
+  });
+  afterAll(() => env.close());
+
+  it('accepts a valid Okta access token', async () => {
+    expect((await get(env.token())).status).toBe(200);
+  });
+
+  describe('signature and algorithm', () => {
+    it('refuses a token signed by a key the issuer did not publish, under a published kid', async () => {
+      const impostor = { ...generateTestKey(env.key.kid), kid: env.key.kid };
+      await expectRefused(env.token({ key: impostor }), /signature/);
+    });
+
+    it('refuses a token whose payload was altered after signing', async () => {
+      const [header, , signature] = env.token().split('.');
+      const forged = Buffer.from(JSON.stringify({ sub: 'mallory', exp: now() + 60 })).toString('base64url');
+      await expectRefused(`${header}.${forged}.${signature}`, /signature|malformed/);
+    });
+
+    it('refuses alg none', async () => {
+      const unsigned = env.token({ header: { alg: 'none' }, signWith: 'none' });
+      await expectRefused(unsigned, /algorithm|malformed/);
+    });
+
+    it('refuses a token signed with HS256 using the public key as the secret', async () => {
+      await expectRefused(env.token({ header: { alg: 'HS256' }, signWith: 'hs256-public-key' }), /algorithm/);
+    });
+
+    it.each(['RS384', 'RS512', 'PS256', 'ES256'])('refuses alg %s', async (alg) => {
+      await expectRefused(env.token({ header: { alg } }), /algorithm/);
+    });
+
+    it('refuses a token without a kid', async () => {
+      await expectRefused(env.token({ header: { kid: undefined } }), /key id/);
+    });
+
+    it('never uses a key embedded in the jwk header', async () => {
+      const attacker = generateTestKey('attacker');
+      const token = env.token({ key: attacker, header: { jwk: attacker.jwk } });
+      await expectRefused(token, /unknown signing key/);
+    });
+
+    it.each(['jku', 'x5u'])('never fetches keys from a %s header', async (name) => {
+      const attacker = generateTestKey('attacker-remote');
+      const { JwksServer } = await import('./fixtures/jwks-server.js');
+      const rogue = new JwksServer([attacker]);
+      const rogueIssuer = await rogue.start();
+      try {
+        const token = env.token({ key: attacker, header: { [name]: `${rogueIssuer}/v1/keys` } });
+        await expectRefused(token, /unknown signing key/);
+        expect(rogue.fetchCount).toBe(0);
+      } finally {
+        await rogue.stop();
+      }
+    });
+
+    it('never trusts an x5c certificate chain in the header', async () => {
+      const attacker = generateTestKey('attacker-x5c');
+      const der = attacker.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+      await expectRefused(env.token({ key: attacker, header: { x5c: [der] } }), /unknown signing key/);
+    });
+
+    it('refuses a token with a crit header it does not understand', async () => {
+      await expectRefused(env.token({ header: { crit: ['exp'], exp: now() } }), /critical/);
+    });
+  });
+
+  describe('issuer, audience and client', () => {
+    it('refuses a token from another issuer', async () => {
+      await expectRefused(
+        env.token({ claims: { iss: 'https://evil.example.com/oauth2/default' } }),
+        /issuer/,
+      );
+    });
+
+    it('compares the issuer exactly (a trailing slash is another issuer)', async () => {
+      await expectRefused(env.token({ claims: { iss: `${env.jwks.issuer}/` } }), /issuer/);
+    });
+
+    it('refuses a token for another audience', async () => {
+      await expectRefused(env.token({ claims: { aud: 'api://other' } }), /audience/);
+    });
+
+    it('refuses an Okta ID token sent by mistake (its aud is the client id)', async () => {
+      const idToken = env.token({
+        claims: { aud: '0oa-test-spa', scp: undefined, nonce: 'n', amr: ['pwd'] },
+      });
+      await expectRefused(idToken, /audience/);
+    });
+
+    it('accepts an aud array that contains the configured audience', async () => {
+      expect((await get(env.token({ claims: { aud: ['api://other', AUDIENCE] } }))).status).toBe(200);
+    });
+
+    it('refuses a token with no aud', async () => {
+      await expectRefused(env.token({ claims: { aud: undefined } }), /audience/);
+    });
+  });
+
+  describe('time claims (within OKTA_CLOCK_TOLERANCE=30)', () => {
+    it('refuses a token without exp', async () => {
+      await expectRefused(env.token({ claims: { exp: undefined } }), /expiry/);
+    });
+
+    it('refuses a non-numeric exp', async () => {
+      await expectRefused(env.token({ claims: { exp: String(now() + 600) } }), /time claim|expiry/);
+    });
+
+    it('refuses a token expired beyond the tolerance', async () => {
+      await expectRefused(env.token({ claims: { exp: now() - 31, iat: now() - 3600 } }), /expired/);
+    });
+
+    it('accepts a token expired within the tolerance', async () => {
+      expect((await get(env.token({ claims: { exp: now() - 10, iat: now() - 3600 } }))).status).toBe(200);
+    });
+
+    it('refuses a token not valid before a time beyond the tolerance', async () => {
+      await expectRefused(env.token({ claims: { nbf: now() + 60 } }), /not yet valid/);
+    });
+
+    it('accepts nbf within the tolerance', async () => {
+      expect((await get(env.token({ claims: { nbf: now() + 10 } }))).status).toBe(200);
+    });
+
+    it('refuses a token issued in the future beyond the tolerance', async () => {
+      await expectRefused(env.token({ claims: { iat: now() + 60 } }), /future/);
+    });
+
+    it('accepts iat within the tolerance', async () => {
+      expect((await get(env.token({ claims: { iat: now() + 10 } }))).status).toBe(200);
+    });
+  });
+
+  describe('subject and token type', () => {
+    it.each([
+      ['missing', undefined],
+      ['a number', 42],
+      ['empty', ''],
+    ])('refuses a token whose sub is %s', async (_case, sub) => {
+      await expectRefused(env.token({ claims: { sub } }), /subject/);
+    });
+
+    it.each(['dpop+jwt', 'id_token+jwt', 'logout+jwt', 'application/logout+jwt'])(
+      'refuses a token whose typ is %s',
+      async (typ) => {
+        await expectRefused(env.token({ header: { typ } }), /type/);
+      },
+    );
+
+    it.each(['JWT', 'at+jwt', 'application/at+jwt'])('accepts typ %s', async (typ) => {
+      expect((await get(env.token({ header: { typ } }))).status).toBe(200);
+    });
+
+    it('accepts a token without typ', async () => {
+      expect((await get(env.token({ header: { typ: undefined } }))).status).toBe(200);
+    });
+  });
+
+  describe('malformed tokens', () => {
+    it.each([
+      ['two segments', 'abc.def'],
+      ['garbage segments', 'a.b.c'],
+      ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.e30.c2ln`],
+    ])('refuses %s with invalid_token', async (_case, token) => {
+      await expectRefused(token, /malformed/);
+    });
+  });
+
+  describe('scopes from scp and scope', () => {
+    it('reads scp as a space-delimited string', async () => {
+      expect((await get(env.token({ claims: { scp: 'openid messages:read' } }))).status).toBe(200);
+    });
+
+    it('reads the RFC 9068 scope claim', async () => {
+      expect(
+        (await get(env.token({ claims: { scp: undefined, scope: 'openid messages:read' } }))).status,
+      ).toBe(200);
+    });
+
+    it('matches scopes exactly', async () => {
+      const response = await get(env.token({ claims: { scp: ['messages:read:all', 'Messages:Read'] } }));
+      expect(response.status).toBe(403);
+    });
+  });
+});
+
+describe('OKTA_CLIENT_IDS and OKTA_AUDIENCE lists', () => {
+  let env: OktaTestEnv;
+  const get = (token: string) =>
+    request(env.api.server).get('/api/me').set('Authorization', `Bearer ${token}`);
+
+  beforeAll(async () => {
+    env = await startOktaTestEnv({
+      OKTA_CLIENT_IDS: '0oa-spa, 0oa-cli',
+      OKTA_AUDIENCE: 'api://messages, api://default',
+    });
+  });
+  afterAll(() => env.close());
+
+  it('accepts every configured client id', async () => {
+    expect((await get(env.token({ claims: { cid: '0oa-spa' } }))).status).toBe(200);
+    expect((await get(env.token({ claims: { cid: '0oa-cli' } }))).status).toBe(200);
+  });
+
+  it('refuses a token from another client, or with no cid', async () => {
+    for (const cid of ['0oa-other', undefined]) {
+      const response = await get(env.token({ claims: { cid } }));
+      expect(response.status).toBe(401);
+      expect(challengeDescription(response)).toMatch(/client/);
+    }
+  });
+
+  it('accepts every configured audience', async () => {
+    expect((await get(env.token({ claims: { cid: '0oa-spa', aud: 'api://messages' } }))).status).toBe(200);
+    expect((await get(env.token({ claims: { cid: '0oa-spa', aud: 'api://default' } }))).status).toBe(200);
+  });
+});
+
+describe('verified-token cache', () => {
+  let env: OktaTestEnv;
+
+  beforeAll(async () => {
+    env = await startOktaTestEnv({ OKTA_CLOCK_TOLERANCE: '0' });
+  });
+  afterAll(() => env.close());
+
+  it('stops accepting a cached token once it expires', async () => {
+    const token = signAccessToken({ issuer: env.jwks.issuer, key: env.key, claims: { exp: now() + 2 } });
+    const call = () => request(env.api.server).get('/api/me').set('Authorization', `Bearer ${token}`);
+    expect((await call()).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const response = await call();
+    expect(response.status).toBe(401);
+    expect(challengeDescription(response)).toMatch(/expired/);
+  });
+});
