@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { startDevIssuer } from './dev-issuer/dev-issuer.js';
+import { devIssuerHost } from './dev-issuer/issuer-url.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -14,7 +15,7 @@ const logger = new Logger('Bootstrap');
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   if (config.okta.issuer !== undefined) return config as ResolvedConfig;
   const dev = await startDevIssuer({
-    host: config.host,
+    host: devIssuerHost(config.host),
     port: config.devIssuerPort,
     audience: config.okta.audiences[0],
   });

@@ -1,9 +1,8 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { isIPv4 } from 'node:net';
 import { promisify } from 'node:util';
 import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-mock-server';
-import { DEV_ISSUER_PATH, devIssuerUrl, tokenEndpointOf } from './issuer-url.js';
+import { DEV_ISSUER_PATH, devIssuerUrl, isLoopbackHost, tokenEndpointOf } from './issuer-url.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
 
 export interface DevIssuerOptions {
@@ -39,7 +38,7 @@ const WELL_KNOWN_ALIASES = new Set(['/.well-known/oauth-authorization-server']);
 
 export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssuer> {
   // Anyone who can reach this issuer can mint trusted tokens.
-  if (!isLoopback(options.host)) {
+  if (!isLoopbackHost(options.host)) {
     throw new Error(`the development issuer only listens on loopback, not on "${options.host}"`);
   }
   const issuer = new OAuth2Issuer();
@@ -57,10 +56,6 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
     tokenEndpoint: tokenEndpointOf(issuer.url),
     stop: () => (stopping ??= close(server)),
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
 }
 
 async function generateSigningKey(): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { devIssuerUrl, tokenEndpointOf } from './issuer-url.js';
+import { devIssuerHost, devIssuerUrl, tokenEndpointOf } from './issuer-url.js';
 
 export const TOKEN_COMMAND_USAGE = `Usage: npm run -s token -- [options]
 
@@ -145,7 +145,7 @@ function parseFlags(argv: readonly string[]) {
 
 function defaultIssuer(env: CommandEnv): string {
   // Empty variables count as unset, like in the app's config.
-  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  const host = devIssuerHost(nonEmpty(env.HOST) ?? '127.0.0.1');
   const port = Number(nonEmpty(env.DEV_ISSUER_PORT) ?? 8001);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     throw new TokenCommandError(`DEV_ISSUER_PORT is not a valid port: ${String(env.DEV_ISSUER_PORT)}`);
