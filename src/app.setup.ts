@@ -27,7 +27,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       forbidNonWhitelisted: true,
       transform: true,
       exceptionFactory: (errors) => {
-        const messages = validationMessage(errors);
+        const messages = [...new Set(validationMessage(errors))];
         return new BadRequestException(messages.length > 0 ? messages.join('; ') : 'invalid request');
       },
     }),

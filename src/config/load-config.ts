@@ -15,6 +15,7 @@ function read(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** Unlike single values, a list set to empty means "none" (e.g. ADMIN_GROUPS= makes nobody an admin). */
 function list(env: Env, name: string, fallback: string[]): string[] {
   const raw = env[name];
   if (raw === undefined) return fallback;

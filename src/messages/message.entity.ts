@@ -10,7 +10,8 @@ export class MessageEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Column({ type: 'varchar', length: 255 })
+  /** The writer's `sub`: text, because no length limit applies to it in a token. */
+  @Column({ type: 'text' })
   author: string;
 
   @Column({ type: 'text' })

@@ -8,7 +8,7 @@ export class CreateMessages1763712000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE messages (
         id varchar(36) PRIMARY KEY NOT NULL,
-        author varchar(255) NOT NULL,
+        author text NOT NULL,
         text text NOT NULL,
         created_at bigint NOT NULL
       )`,

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -6,7 +6,10 @@ export const MAX_PAGE_SIZE = 100;
 
 export class ListMessagesQuery {
   @IsOptional()
-  @Type(() => Number)
+  // Only plain digits become a number; `0x10`, `1e1` or ` 5` stay strings and fail IsInt.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value,
+  )
   @IsInt({ message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
   @Min(1, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
   @Max(MAX_PAGE_SIZE, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
@@ -21,6 +24,6 @@ export class ListMessagesQuery {
 export class AdminListMessagesQuery extends ListMessagesQuery {
   @IsOptional()
   @IsString({ message: 'author must be a user id (sub)' })
-  @Length(1, 255, { message: 'author must be a user id (sub) of 1 to 255 characters' })
+  @Length(1, 1024, { message: 'author must be a user id (sub) of 1 to 1024 characters' })
   author?: string;
 }
