@@ -37,6 +37,7 @@ describe('demo page files served by the built server', () => {
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect((await script.text()).length).toBeGreaterThan(100_000);
     expect((await get(`${WIDGET}/css/okta-sign-in.min.css`)).status).toBe(200);
+    expect((await get('/vendor/okta-auth-js/okta-auth-js.min.js')).status).toBe(200);
     expect((await get(`${WIDGET}/%2e%2e/package.json`)).status).toBe(404);
     expect((await get(`${WIDGET}/..%2fpackage.json`)).status).toBe(404);
   });

@@ -15,6 +15,13 @@ export const WIDGET_ROOT = join(
 );
 export const WIDGET_PREFIX = '/vendor/okta-signin-widget/';
 
+/** okta-auth-js, pinned to the version the widget bundles, for token storage and renewal. */
+export const AUTH_JS_ROOT = join(
+  dirname(createRequire(import.meta.url).resolve('@okta/okta-auth-js/package.json')),
+  'dist',
+);
+export const AUTH_JS_PREFIX = '/vendor/okta-auth-js/';
+
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -39,6 +46,13 @@ export async function registerWebStatic(app: NestFastifyApplication): Promise<vo
   await app.register(fastifyStatic, {
     root: WIDGET_ROOT,
     prefix: WIDGET_PREFIX,
+    wildcard: false,
+    decorateReply: false,
+    setHeaders,
+  });
+  await app.register(fastifyStatic, {
+    root: AUTH_JS_ROOT,
+    prefix: AUTH_JS_PREFIX,
     wildcard: false,
     decorateReply: false,
     setHeaders,
