@@ -56,6 +56,7 @@ async function bootstrap(): Promise<void> {
   await configureApp(app, resolved);
   await app.listen(resolved.port, resolved.host);
   logger.log(`API listening on ${await app.getUrl()} (issuer ${resolved.okta.issuer})`);
+  logger.log(`Demo page: ${await app.getUrl()}/`);
 }
 
 void bootstrap();

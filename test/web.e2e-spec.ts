@@ -110,7 +110,7 @@ describe('demo page configuration', () => {
       expect(response.body).toEqual({
         mode: 'unconfigured',
         issuer: okta.api.config.okta.issuer,
-        missing: 'OKTA_SPA_CLIENT_ID',
+        reason: expect.stringContaining('OKTA_SPA_CLIENT_ID is not') as unknown,
       });
     } finally {
       await okta.close();
@@ -131,6 +131,46 @@ describe('demo page configuration', () => {
         .post('/api/dev/token')
         .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
         .expect(404);
+    } finally {
+      await app.close();
+      await dev.stop();
+    }
+  });
+
+  it('has no development sign-in when the API listens beyond loopback', async () => {
+    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+    const app = await startDevApp(dev, { HOST: '0.0.0.0' });
+    try {
+      const server = app.getHttpServer();
+      const config = await request(server).get('/api/web-config').expect(200);
+      expect(config.body).toMatchObject({
+        mode: 'unconfigured',
+        reason: expect.stringContaining('loopback'),
+      });
+      await request(server)
+        .post('/api/dev/token')
+        .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
+        .expect(404);
+    } finally {
+      await app.close();
+      await dev.stop();
+    }
+  });
+
+  it('mints development tokens for the first OKTA_CLIENT_IDS entry, so the API accepts them', async () => {
+    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+    const app = await startDevApp(dev, { OKTA_CLIENT_IDS: 'demo-spa,other' });
+    try {
+      const server = app.getHttpServer();
+      const token = await request(server)
+        .post('/api/dev/token')
+        .send({ sub: 'alice@example.com', scopes: ['messages:read'], groups: [] })
+        .expect(200);
+      const me = await request(server)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${String(token.body.access_token)}`)
+        .expect(200);
+      expect(me.body).toMatchObject({ sub: 'alice@example.com', cid: 'demo-spa' });
     } finally {
       await app.close();
       await dev.stop();

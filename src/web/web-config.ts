@@ -12,7 +12,7 @@ export const DEV_SCOPES = ['messages:read', 'messages:write'] as const;
  */
 export type WebConfig =
   | { mode: 'okta'; issuer: string; clientId: string; scopes: string[] }
-  | { mode: 'unconfigured'; issuer: string; missing: 'OKTA_SPA_CLIENT_ID' }
+  | { mode: 'unconfigured'; issuer: string; reason: string }
   | {
       mode: 'development';
       issuer: string;
@@ -21,11 +21,17 @@ export type WebConfig =
       adminGroups: string[];
     };
 
-/** The development sign-in exists only with the built-in issuer, and never in production. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * The development sign-in exists only with the built-in issuer, never in production, and only
+ * while the API listens on loopback: the issuer itself refuses other interfaces, and this route
+ * must not hand its tokens to the network.
+ */
 export function devSignInEnabled(config: ResolvedConfig): config is ResolvedConfig & {
   devIssuer: NonNullable<ResolvedConfig['devIssuer']>;
 } {
-  return config.devIssuer !== undefined && !config.production;
+  return config.devIssuer !== undefined && !config.production && LOOPBACK_HOSTS.has(config.host);
 }
 
 export function webConfig(config: ResolvedConfig): WebConfig {
@@ -39,8 +45,20 @@ export function webConfig(config: ResolvedConfig): WebConfig {
       adminGroups: config.adminGroups,
     };
   }
+  if (config.devIssuer !== undefined) {
+    return {
+      mode: 'unconfigured',
+      issuer,
+      reason: `The development sign-in only works while the API listens on loopback (HOST=127.0.0.1), not on ${config.host}. To sign in with Okta, set OKTA_ISSUER and OKTA_SPA_CLIENT_ID.`,
+    };
+  }
   if (config.okta.spaClientId === undefined) {
-    return { mode: 'unconfigured', issuer, missing: 'OKTA_SPA_CLIENT_ID' };
+    return {
+      mode: 'unconfigured',
+      issuer,
+      reason:
+        'Sign-in is not configured: OKTA_ISSUER is set but OKTA_SPA_CLIENT_ID is not. Set it to the client id of your Okta SPA app and restart the API.',
+    };
   }
   return { mode: 'okta', issuer, clientId: config.okta.spaClientId, scopes: [...WEB_SCOPES] };
 }

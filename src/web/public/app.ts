@@ -29,9 +29,7 @@ async function signIn(config: WebConfig): Promise<Session> {
       byId('mode').textContent = `Okta: ${new URL(config.issuer).host}`;
       return oktaSignIn(config, sessionLost);
     case 'unconfigured':
-      throw new Error(
-        `Sign-in is not configured: OKTA_ISSUER is set but ${config.missing} is not. Set it to the client id of your Okta SPA app and restart the API.`,
-      );
+      throw new Error(config.reason);
   }
 }
 

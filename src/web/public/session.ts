@@ -11,5 +11,5 @@ export interface Session {
 /** The page's runtime configuration, from `GET /api/web-config`. */
 export type WebConfig =
   | { mode: 'okta'; issuer: string; clientId: string; scopes: string[] }
-  | { mode: 'unconfigured'; issuer: string; missing: string }
+  | { mode: 'unconfigured'; issuer: string; reason: string }
   | { mode: 'development'; issuer: string; scopes: string[]; devScopes: string[]; adminGroups: string[] };
