@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // The demo page's modules run in the browser.
+    files: ['src/web/public/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

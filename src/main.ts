@@ -8,6 +8,7 @@ import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { startDevIssuer } from './dev-issuer/dev-issuer.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
+import { registerWebStatic } from './web/web-static.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -23,7 +24,11 @@ async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   logger.log(
     'Get a token: npm run -s token -- --sub alice@example.com --scopes messages:read,messages:write [--groups Admins]',
   );
-  return { ...config, okta: { ...config.okta, issuer: dev.issuer } };
+  return {
+    ...config,
+    okta: { ...config.okta, issuer: dev.issuer },
+    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+  };
 }
 
 async function bootstrap(): Promise<void> {
@@ -46,9 +51,13 @@ async function bootstrap(): Promise<void> {
     },
   );
   app.enableShutdownHooks();
+  // Here rather than in configureApp: @fastify/static needs an ESM-only package that Jest on Node 20
+  // cannot load, so in-process tests run without the page; the built server serves it.
+  await registerWebStatic(app);
   await configureApp(app, resolved);
   await app.listen(resolved.port, resolved.host);
   logger.log(`API listening on ${await app.getUrl()} (issuer ${resolved.okta.issuer})`);
+  logger.log(`Demo page: ${await app.getUrl()}/`);
 }
 
 void bootstrap();

@@ -7,6 +7,8 @@ export interface OktaConfig {
   groupsClaim: string;
   clockToleranceSeconds: number;
   jwksRefreshSeconds: number;
+  /** Client id of the Okta SPA app the demo page signs in with (`OKTA_SPA_CLIENT_ID`); public, not a secret. */
+  spaClientId: string | undefined;
 }
 
 export type DatabaseConfig =
@@ -22,6 +24,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   tokenCache: { maxEntries: number; maxTtlSeconds: number };
   devIssuerPort: number;
+  /** Set by main.ts only when it started the built-in development issuer (never in production). */
+  devIssuer?: { issuer: string; tokenEndpoint: string };
 }
 
 /** An `AppConfig` whose issuer is known: what the auth module runs with. */

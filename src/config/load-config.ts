@@ -59,6 +59,16 @@ function issuer(env: Env): string | undefined {
   return raw;
 }
 
+function spaClientId(env: Env): string | undefined {
+  const raw = read(env, 'OKTA_SPA_CLIENT_ID');
+  if (raw !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(raw)) {
+    throw new ConfigError(
+      `OKTA_SPA_CLIENT_ID must be an Okta client id like 0oa1b2c3d4E5f6G7h8i9, got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
 function corsOrigins(env: Env): string[] {
   const origins = list(env, 'CORS_ORIGINS', ['http://localhost:8080']);
   for (const origin of origins) {
@@ -118,6 +128,7 @@ export function loadConfig(env: Env): AppConfig {
       groupsClaim,
       clockToleranceSeconds: integer(env, 'OKTA_CLOCK_TOLERANCE', 30, 0, 600),
       jwksRefreshSeconds: integer(env, 'OKTA_JWKS_REFRESH_SECONDS', 300, 1, 86400),
+      spaClientId: spaClientId(env),
     },
     adminGroups: list(env, 'ADMIN_GROUPS', ['Admins']),
     corsOrigins: corsOrigins(env),

@@ -1,0 +1,60 @@
+import { Body, Controller, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
+import { Public } from '../auth/decorators/public.decorator.js';
+import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
+import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
+import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-token-shape.js';
+import { DevTokenDto } from './dto/dev-token.dto.js';
+import { devSignInEnabled, WEB_SCOPES } from './web-config.js';
+
+export interface DevTokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/**
+ * Development sign-in for the demo page: forwards to the built-in issuer's token endpoint, so the
+ * browser never needs CORS on the issuer. Only registered with the built-in issuer (see WebModule),
+ * and the handler checks again: minting tokens for any user must never exist in production.
+ */
+@Controller('dev')
+@Public()
+export class DevSignInController {
+  constructor(@Inject(APP_CONFIG) private readonly config: ResolvedConfig) {}
+
+  @Post('token')
+  @HttpCode(200)
+  async token(@Body() body: DevTokenDto): Promise<DevTokenResponse> {
+    if (!devSignInEnabled(this.config)) throw new NotFoundException('Cannot POST /api/dev/token');
+    const scopes = WEB_SCOPES.filter(
+      (scope) => !scope.startsWith('messages:') || body.scopes.includes(scope),
+    );
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      // A token whose cid is not in OKTA_CLIENT_IDS would be refused by this very API.
+      client_id: this.config.okta.clientIds[0] ?? DEFAULT_DEV_CLIENT_ID,
+      scope: scopes.join(' '),
+      sub: body.sub,
+    });
+    if (body.groups.length > 0) form.set('groups', body.groups.join(','));
+    const answer = await fetch(this.config.devIssuer.tokenEndpoint, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: form,
+      signal: AbortSignal.timeout(5000),
+    }).then(
+      async (response) => (response.ok ? ((await response.json()) as Partial<DevTokenResponse>) : undefined),
+      () => undefined,
+    );
+    if (typeof answer?.access_token !== 'string') {
+      throw new ServiceUnavailableError('the development issuer did not answer; try again shortly', 2);
+    }
+    return {
+      access_token: answer.access_token,
+      token_type: 'Bearer',
+      expires_in: Number(answer.expires_in ?? 0),
+      scope: scopes.join(' '),
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import { explainApiError, needsSignIn, type ApiFailure } from './api-errors.js';
+
+/** An API call that failed; `message` is already in plain words for the person. */
+export class ApiError extends Error {
+  readonly failure: ApiFailure;
+  constructor(failure: ApiFailure) {
+    super(explainApiError(failure));
+    this.failure = failure;
+  }
+  get needsSignIn(): boolean {
+    return needsSignIn(this.failure);
+  }
+}
+
+export interface Me {
+  sub: string;
+  uid: string | null;
+  cid: string | null;
+  scopes: string[];
+  groups: string[];
+  isAdmin: boolean;
+  expiresAt: string;
+}
+
+export interface Message {
+  id: string;
+  text: string;
+  date: string;
+  author: string;
+}
+
+export interface MessagePage {
+  messages: Message[];
+  nextCursor: string | null;
+}
+
+/** Calls the API on this origin with `Authorization: Bearer <access token>`. */
+export class ApiClient {
+  constructor(private readonly accessToken: () => Promise<string | undefined>) {}
+
+  me(): Promise<Me> {
+    return this.call<Me>('GET', '/api/me');
+  }
+
+  messages(cursor: string | null, limit = 5): Promise<MessagePage> {
+    return this.call<MessagePage>('GET', `/api/messages?${pageQuery(cursor, limit)}`);
+  }
+
+  allMessages(cursor: string | null, limit = 5): Promise<MessagePage> {
+    return this.call<MessagePage>('GET', `/api/admin/messages?${pageQuery(cursor, limit)}`);
+  }
+
+  post(text: string): Promise<Message> {
+    return this.call<Message>('POST', '/api/messages', { text });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.call<void>('DELETE', `/api/messages/${encodeURIComponent(id)}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const token = await this.accessToken();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError({ status: 0 });
+    }
+    if (response.ok) {
+      return (response.status === 204 ? undefined : await response.json()) as T;
+    }
+    const errorBody = (await response.json().catch(() => ({}))) as { message?: unknown };
+    throw new ApiError({
+      status: response.status,
+      message: typeof errorBody.message === 'string' ? errorBody.message : undefined,
+      wwwAuthenticate: response.headers.get('www-authenticate'),
+      retryAfter: response.headers.get('retry-after'),
+    });
+  }
+}
+
+function pageQuery(cursor: string | null, limit: number): string {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor !== null) query.set('cursor', cursor);
+  return query.toString();
+}

@@ -1,0 +1,42 @@
+import { explainApiError, needsSignIn, parseChallenge } from './api-errors.js';
+
+describe('plain-words API errors', () => {
+  it('reads the parameters of a bearer challenge', () => {
+    expect(
+      parseChallenge('Bearer realm="api", error="insufficient_scope", scope="messages:read messages:write"'),
+    ).toEqual({ realm: 'api', error: 'insufficient_scope', scope: 'messages:read messages:write' });
+    expect(parseChallenge(null)).toEqual({});
+  });
+
+  it('says the session expired for an expired token', () => {
+    const failure = {
+      status: 401,
+      wwwAuthenticate: 'Bearer realm="api", error="invalid_token", error_description="token expired"',
+    };
+    expect(explainApiError(failure)).toBe('Your session has expired. Please sign in again.');
+    expect(needsSignIn(failure)).toBe(true);
+  });
+
+  it('names the missing permission for insufficient_scope', () => {
+    const text = explainApiError({
+      status: 403,
+      wwwAuthenticate: 'Bearer realm="api", error="insufficient_scope", scope="messages:write"',
+    });
+    expect(text).toContain('write and delete messages');
+    expect(text).toContain('messages:write');
+  });
+
+  it('says only administrators may, for a 403 without a challenge', () => {
+    expect(explainApiError({ status: 403, message: 'requires one of the groups: Admins' })).toMatch(
+      /^Only administrators can do this.*Admins/,
+    );
+  });
+
+  it('explains an unreachable or unavailable server', () => {
+    expect(explainApiError({ status: 0 })).toMatch(/could not be reached/);
+    expect(explainApiError({ status: 503, retryAfter: '5' })).toBe(
+      'The service is temporarily unavailable. Try again in 5 seconds.',
+    );
+    expect(explainApiError({ status: 500 })).toMatch(/problem/);
+  });
+});

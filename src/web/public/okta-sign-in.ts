@@ -1,0 +1,105 @@
+import { byId, el, show } from './dom.js';
+import type { Session, WebConfig } from './session.js';
+
+type OktaConfig = Extract<WebConfig, { mode: 'okta' }>;
+
+/** The part of okta-auth-js this page uses. */
+interface OktaAuth {
+  start(): Promise<void>;
+  isLoginRedirect(): boolean;
+  handleLoginRedirect(tokens?: unknown): Promise<void>;
+  isAuthenticated(): Promise<boolean>;
+  getAccessToken(): string | undefined;
+  signOut(): Promise<unknown>;
+  tokenManager: {
+    clear(): void;
+    on(event: 'error', handler: (error: unknown) => void): void;
+  };
+}
+
+interface OktaSignInWidget {
+  showSignIn(options: { el: string }): Promise<{ tokens?: unknown }>;
+  remove(): void;
+}
+
+type OktaAuthConstructor = new (options: Record<string, unknown>) => OktaAuth;
+type OktaSignInConstructor = new (options: Record<string, unknown>) => OktaSignInWidget;
+
+/** Both come from npm packages, served by this API; never from a CDN. */
+const AUTH_JS = '/vendor/okta-auth-js/okta-auth-js.min.js';
+const WIDGET = '/vendor/okta-signin-widget';
+
+function loadScript<T>(src: string, global: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const script = el('script', { src });
+    script.addEventListener('load', () => {
+      const value = (window as unknown as Record<string, unknown>)[global];
+      if (value) resolve(value as T);
+      else reject(new Error(`${src} did not define ${global}.`));
+    });
+    script.addEventListener('error', () =>
+      reject(new Error(`The sign-in code (${src}) could not be loaded.`)),
+    );
+    document.head.append(script);
+  });
+}
+
+/**
+ * Okta mode. okta-auth-js (the same version the widget bundles) holds the tokens and, once
+ * started, renews them before they expire (`tokenManager.autoRenew`); the Sign-In Widget signs the
+ * person in with the interaction code flow, Okta's Authorization Code with PKCE for embedded sign-in.
+ */
+export async function oktaSignIn(
+  config: OktaConfig,
+  onSessionLost: (reason: string) => void,
+): Promise<Session> {
+  document.head.append(el('link', { rel: 'stylesheet', href: `${WIDGET}/css/okta-sign-in.min.css` }));
+  const [OktaAuthClass, OktaSignIn] = await Promise.all([
+    loadScript<OktaAuthConstructor>(AUTH_JS, 'OktaAuth'),
+    loadScript<OktaSignInConstructor>(`${WIDGET}/js/okta-sign-in.min.js`, 'OktaSignIn'),
+  ]);
+  const home = `${window.location.origin}/`;
+  const authClient = new OktaAuthClass({
+    issuer: config.issuer,
+    clientId: config.clientId,
+    redirectUri: home,
+    postLogoutRedirectUri: home,
+    scopes: config.scopes,
+    pkce: true,
+    tokenManager: { autoRenew: true, storage: 'sessionStorage' },
+    // After a redirect callback, drop the code from the address bar instead of navigating again.
+    restoreOriginalUri: () => window.history.replaceState(null, '', '/'),
+  });
+  authClient.tokenManager.on('error', () =>
+    onSessionLost('Your session could not be renewed. Please sign in again.'),
+  );
+  await authClient.start();
+
+  // Sign-on policies that need a redirect (social IdP, email magic link) come back to this page.
+  if (authClient.isLoginRedirect()) await authClient.handleLoginRedirect();
+  if (!(await authClient.isAuthenticated())) {
+    const container = byId('widget-container');
+    show(container, true);
+    const widget = new OktaSignIn({
+      issuer: config.issuer,
+      clientId: config.clientId,
+      redirectUri: home,
+      scopes: config.scopes,
+      authClient,
+    });
+    const result = await widget.showSignIn({ el: '#widget-container' }).catch((error: unknown) => {
+      throw new Error(`Okta sign-in failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    widget.remove();
+    show(container, false);
+    await authClient.handleLoginRedirect(result.tokens);
+  }
+  return {
+    accessToken: () => Promise.resolve(authClient.getAccessToken()),
+    // Ends the Okta session too; the sign-out redirect URI must be allowed in the Okta app.
+    signOut: async () => {
+      await authClient.signOut();
+    },
+    forget: () => authClient.tokenManager.clear(),
+  };
+}

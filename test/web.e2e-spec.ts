@@ -1,0 +1,187 @@
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AppModule } from '../src/app.module.js';
+import { configureApp } from '../src/app.setup.js';
+import type { ResolvedConfig } from '../src/config/app-config.js';
+import { ConfigError, loadConfig } from '../src/config/load-config.js';
+import { startDevIssuer, type DevIssuer } from '../src/dev-issuer/dev-issuer.js';
+import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
+
+/** The app as main.ts builds it when it has started the built-in issuer. */
+async function startDevApp(dev: DevIssuer, env: Record<string, string> = {}) {
+  const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:', ...env });
+  const config: ResolvedConfig = {
+    ...loaded,
+    okta: { ...loaded.okta, issuer: dev.issuer },
+    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: false,
+  });
+  await configureApp(app, config);
+  return app;
+}
+
+describe('demo page with the built-in development issuer', () => {
+  let dev: DevIssuer;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+    app = await startDevApp(dev);
+  });
+  afterAll(async () => {
+    await app.close();
+    await dev.stop();
+  });
+
+  it('describes the development sign-in in its public configuration', async () => {
+    const response = await request(app.getHttpServer()).get('/api/web-config').expect(200);
+    expect(response.body).toEqual({
+      mode: 'development',
+      issuer: dev.issuer,
+      scopes: ['openid', 'profile', 'email', 'messages:read', 'messages:write'],
+      devScopes: ['messages:read', 'messages:write'],
+      adminGroups: ['Admins'],
+    });
+  });
+
+  it('gets a real token for the picked user, scopes and groups from the development issuer', async () => {
+    const server = app.getHttpServer();
+    const response = await request(server)
+      .post('/api/dev/token')
+      .send({ sub: 'carol@example.com', scopes: ['messages:read'], groups: ['Admins'] })
+      .expect(200);
+    expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+    const me = await request(server)
+      .get('/api/me')
+      .set('Authorization', `Bearer ${String(response.body.access_token)}`)
+      .expect(200);
+    expect(me.body).toMatchObject({
+      sub: 'carol@example.com',
+      scopes: ['openid', 'profile', 'email', 'messages:read'],
+      groups: ['Admins'],
+      isAdmin: true,
+    });
+  });
+
+  it('refuses scopes this API does not define and names the bad field', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/api/dev/token')
+      .send({ sub: 'mallory', scopes: ['okta.users.manage'], groups: [] })
+      .expect(400);
+    expect(response.body.message).toContain('scopes must be some of messages:read, messages:write');
+  });
+});
+
+describe('demo page with a real Okta issuer', () => {
+  let okta: OktaTestEnv;
+
+  beforeAll(async () => {
+    okta = await startOktaTestEnv({ OKTA_SPA_CLIENT_ID: '0oa1spaclient0example' });
+  });
+  afterAll(() => okta.close());
+
+  it('gives the widget the issuer, the SPA client id and the scopes, and nothing else', async () => {
+    const response = await request(okta.api.server).get('/api/web-config').expect(200);
+    expect(response.body).toEqual({
+      mode: 'okta',
+      issuer: okta.api.config.okta.issuer,
+      clientId: '0oa1spaclient0example',
+      scopes: ['openid', 'profile', 'email', 'messages:read', 'messages:write'],
+    });
+  });
+
+  it('has no development sign-in at all', async () => {
+    await request(okta.api.server)
+      .post('/api/dev/token')
+      .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
+      .expect(404);
+  });
+});
+
+describe('demo page configuration', () => {
+  it('says what is missing when OKTA_ISSUER is set without OKTA_SPA_CLIENT_ID', async () => {
+    const okta = await startOktaTestEnv();
+    try {
+      const response = await request(okta.api.server).get('/api/web-config').expect(200);
+      expect(response.body).toEqual({
+        mode: 'unconfigured',
+        issuer: okta.api.config.okta.issuer,
+        reason: expect.stringContaining('OKTA_SPA_CLIENT_ID is not') as unknown,
+      });
+    } finally {
+      await okta.close();
+    }
+  });
+
+  it('never offers the development sign-in in production, even if a development issuer were running', async () => {
+    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+    const app = await startDevApp(dev, {
+      NODE_ENV: 'production',
+      OKTA_ISSUER: 'http://127.0.0.1:1/oauth2/default',
+    });
+    try {
+      const server = app.getHttpServer();
+      const config = await request(server).get('/api/web-config').expect(200);
+      expect(config.body.mode).not.toBe('development');
+      await request(server)
+        .post('/api/dev/token')
+        .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
+        .expect(404);
+    } finally {
+      await app.close();
+      await dev.stop();
+    }
+  });
+
+  it('has no development sign-in when the API listens beyond loopback', async () => {
+    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+    const app = await startDevApp(dev, { HOST: '0.0.0.0' });
+    try {
+      const server = app.getHttpServer();
+      const config = await request(server).get('/api/web-config').expect(200);
+      expect(config.body).toMatchObject({
+        mode: 'unconfigured',
+        reason: expect.stringContaining('loopback'),
+      });
+      await request(server)
+        .post('/api/dev/token')
+        .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
+        .expect(404);
+    } finally {
+      await app.close();
+      await dev.stop();
+    }
+  });
+
+  it('mints development tokens for the first OKTA_CLIENT_IDS entry, so the API accepts them', async () => {
+    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+    const app = await startDevApp(dev, { OKTA_CLIENT_IDS: 'demo-spa,other' });
+    try {
+      const server = app.getHttpServer();
+      const token = await request(server)
+        .post('/api/dev/token')
+        .send({ sub: 'alice@example.com', scopes: ['messages:read'], groups: [] })
+        .expect(200);
+      const me = await request(server)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${String(token.body.access_token)}`)
+        .expect(200);
+      expect(me.body).toMatchObject({ sub: 'alice@example.com', cid: 'demo-spa' });
+    } finally {
+      await app.close();
+      await dev.stop();
+    }
+  });
+
+  it('rejects an OKTA_SPA_CLIENT_ID that is not a client id, naming the variable', () => {
+    expect(() => loadConfig({ OKTA_SPA_CLIENT_ID: 'abc def' })).toThrow(ConfigError);
+    expect(() => loadConfig({ OKTA_SPA_CLIENT_ID: 'abc def' })).toThrow(/OKTA_SPA_CLIENT_ID/);
+    expect(loadConfig({ OKTA_SPA_CLIENT_ID: '0oa1b2c3d4E5f6G7h8i9' }).okta.spaClientId).toBe(
+      '0oa1b2c3d4E5f6G7h8i9',
+    );
+  });
+});
