@@ -21,7 +21,8 @@ describe.each(['slow', 'down'] as const)('key endpoint %s', (mode) => {
   it('keeps accepting tokens signed with a known key, and readiness reports the keys stale', async () => {
     env.jwks.slowMs = 10_000;
     env.jwks.mode = mode;
-    const keysState = async () => (await request(env.api.server).get('/health/ready')).body.checks?.keys as string;
+    const keysState = async () =>
+      (await request(env.api.server).get('/health/ready')).body.checks?.keys as string;
     await waitFor(async () => (await keysState()) === 'stale', 12_000);
 
     const ready = await request(env.api.server).get('/health/ready');
@@ -38,7 +39,9 @@ describe.each(['slow', 'down'] as const)('key endpoint %s', (mode) => {
       expect(response.status).toBe(201);
       expect(Date.now() - started).toBeLessThan(1000);
     }
-    const page = await request(env.api.server).get('/api/messages').set('Authorization', `Bearer ${env.token()}`);
+    const page = await request(env.api.server)
+      .get('/api/messages')
+      .set('Authorization', `Bearer ${env.token()}`);
     expect(page.status).toBe(200);
     expect(page.body.messages).toHaveLength(5);
   });

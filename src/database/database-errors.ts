@@ -22,7 +22,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|database connection is not open|Driver not Connected|Connection is not established/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|database connection is not open|Driver not Connected|Connection is not established|Query read timeout/i;
 
 function codeOf(error: object): unknown {
   const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };

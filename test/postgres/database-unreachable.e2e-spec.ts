@@ -10,7 +10,11 @@ async function expectUnavailable(send: () => request.Test): Promise<void> {
   expect(Date.now() - started).toBeLessThan(2000);
   expect(response.status).toBe(503);
   expect(response.headers['retry-after']).toMatch(/^\d+$/);
-  expect(response.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String) });
+  expect(response.body).toEqual({
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: expect.any(String),
+  });
   expect(JSON.stringify(response.body)).not.toMatch(/ECONN|at \w+ \(|127\.0\.0\.1/);
 }
 
@@ -58,10 +62,8 @@ describe.each(['refuse', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (
     const page = await list();
     expect(page.status).toBe(200);
     // The POST that failed stored nothing; both that answered 201 are there.
-    expect(page.body.messages.map((m: { text: string }) => m.text)).toEqual([
-      'written after the outage',
-      'written before the outage',
-    ]);
+    const texts = (page.body as { messages: { text: string }[] }).messages.map((m) => m.text);
+    expect(texts).toEqual(['written after the outage', 'written before the outage']);
   });
 
   it('does not hang requests that were waiting for a connection when the database went away', async () => {
@@ -72,6 +74,7 @@ describe.each(['refuse', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([503]));
     await proxy.restore();
     const page = await list();
-    expect(page.body.messages.some((m: { text: string }) => m.text.startsWith('burst'))).toBe(false);
+    const texts = (page.body as { messages: { text: string }[] }).messages.map((m) => m.text);
+    expect(texts.some((text) => text.startsWith('burst'))).toBe(false);
   });
 });

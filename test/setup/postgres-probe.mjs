@@ -2,7 +2,8 @@
 import { connect } from 'node:net';
 
 /** Where tests create (and drop) their databases; a maintenance database of that server. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function postgresAvailable(timeoutMs = 1500) {
   const url = new URL(TEST_POSTGRES_URL);
