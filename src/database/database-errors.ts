@@ -14,7 +14,8 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_IOERR',
   'SQLITE_FULL',
   'SQLITE_READONLY',
-  // PostgreSQL: too many connections, shutting down, cannot connect now
+  // PostgreSQL: statement_timeout hit (an overloaded server), too many connections, shutting down, cannot connect now
+  '57014',
   '53300',
   '57P01',
   '57P02',
