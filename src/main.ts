@@ -12,6 +12,22 @@ import { registerWebStatic } from './web/web-static.js';
 
 const logger = new Logger('Bootstrap');
 
+/** After SIGTERM, requests in flight get this long to finish before the process gives up on them. */
+const SHUTDOWN_GRACE_MS = 9000;
+
+/** Orchestrators send SIGTERM and wait ~10 s: stop accepting, finish what is in flight, close the pool, exit 0. */
+function exitWithinGrace(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: no longer accepting connections; finishing requests in flight`);
+      setTimeout(() => {
+        logger.error(`requests still in flight after ${SHUTDOWN_GRACE_MS} ms; exiting anyway`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS).unref();
+    });
+  }
+}
+
 /** Without OKTA_ISSUER (never in production: loadConfig refuses that) the built-in issuer stands in. */
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   if (config.okta.issuer !== undefined) return config as ResolvedConfig;
@@ -50,7 +66,9 @@ async function bootstrap(): Promise<void> {
       bufferLogs: false,
     },
   );
-  app.enableShutdownHooks();
+  // useProcessExit: exit 0 once closed, rather than re-raising the signal.
+  app.enableShutdownHooks([], { useProcessExit: true });
+  exitWithinGrace();
   // Here rather than in configureApp: @fastify/static needs an ESM-only package that Jest on Node 20
   // cannot load, so in-process tests run without the page; the built server serves it.
   await registerWebStatic(app);

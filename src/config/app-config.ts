@@ -12,7 +12,16 @@ export interface OktaConfig {
 }
 
 export type DatabaseConfig =
-  { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize: number };
+  | { type: 'sqlite'; path: string }
+  | {
+      type: 'postgres';
+      url: string;
+      poolSize: number;
+      /** Opening a connection, or waiting for a free one in the pool, fails after this long. */
+      connectTimeoutMs: number;
+      /** PostgreSQL cancels a statement that runs longer than this. */
+      statementTimeoutMs: number;
+    };
 
 export interface AppConfig {
   production: boolean;

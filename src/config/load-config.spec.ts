@@ -176,7 +176,13 @@ describe('loadConfig DATABASE_URL', () => {
   it.each([['postgres://app:secret@db.internal:5432/messages'], ['postgresql://app@localhost/messages']])(
     'reads the postgres URL %s with the default pool size',
     (url) => {
-      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ type: 'postgres', url, poolSize: 10 });
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
+        type: 'postgres',
+        url,
+        poolSize: 10,
+        connectTimeoutMs: 1500,
+        statementTimeoutMs: 5000,
+      });
     },
   );
 

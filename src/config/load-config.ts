@@ -96,7 +96,13 @@ function database(env: Env): DatabaseConfig {
     if (parsed.hostname === '' || parsed.pathname.length < 2) {
       throw new ConfigError('DATABASE_URL must be postgres://user:pass@host:port/database');
     }
-    return { type: 'postgres', url: raw, poolSize };
+    return {
+      type: 'postgres',
+      url: raw,
+      poolSize,
+      connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 1500, 100, 60_000),
+      statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    };
   }
   throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
 }

@@ -31,8 +31,22 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     url: database.url,
     entities,
     migrations,
-    migrationsRun: true,
+    // Several instances may start at once: `runMigrationsLocked` applies them under an advisory lock.
+    migrationsRun: false,
+    migrationsTransactionMode: 'all',
     synchronize: false,
-    extra: { max: database.poolSize },
+    applicationName: 'okta-messages-api',
+    extra: {
+      max: database.poolSize,
+      // pg-pool applies this both to opening a connection and to waiting for a free one,
+      // so an unreachable or saturated database answers 503 quickly instead of hanging.
+      connectionTimeoutMillis: database.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      statement_timeout: database.statementTimeoutMs,
+      // Client-side bound for a connection whose peer went silent (no RST): a little after the server's.
+      query_timeout: database.statementTimeoutMs + 1000,
+      idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
+    },
   };
 }

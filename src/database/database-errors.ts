@@ -14,7 +14,8 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_IOERR',
   'SQLITE_FULL',
   'SQLITE_READONLY',
-  // PostgreSQL: too many connections, shutting down, cannot connect now
+  // PostgreSQL: statement_timeout hit (an overloaded server), too many connections, shutting down, cannot connect now
+  '57014',
   '53300',
   '57P01',
   '57P02',
@@ -22,7 +23,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|database connection is not open|Driver not Connected|Connection is not established/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|database connection is not open|Driver not Connected|Connection is not established|Query read timeout/i;
 
 function codeOf(error: object): unknown {
   const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
