@@ -29,7 +29,7 @@ export async function startTarget(name, args, { env = {}, probe, timeoutMs = 200
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), timeoutMs);
     const onData = (chunk) => {
       output += chunk;
-      const match = /listening on (http:\/\/[^\s)]+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s)\x1b]+)[\s)\x1b]/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1].replace(/\/$/, ''));
