@@ -6,13 +6,14 @@ import { configureApp } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { startDevIssuer } from './dev-issuer/dev-issuer.js';
 
 const logger = new Logger('Bootstrap');
 
 /** Without OKTA_ISSUER (never in production: loadConfig refuses that) the built-in issuer stands in. */
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   if (config.okta.issuer !== undefined) return config as ResolvedConfig;
+  // Loaded only here: oauth2-mock-server and what it pulls in cost start-up time and memory in production.
+  const { startDevIssuer } = await import('./dev-issuer/dev-issuer.js');
   const dev = await startDevIssuer({
     host: config.host,
     port: config.devIssuerPort,
