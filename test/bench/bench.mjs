@@ -123,7 +123,8 @@ async function main() {
   const tokens = await issuer.mint(USERS, USERS);
   log(`issuer ${issuer.issuer}; ${tokens.length} tokens for ${USERS} users`);
 
-  const api = ['--enable-source-maps', join(root, 'dist/main.js')];
+  // As `npm run start:prod` runs it (`npm start` adds --enable-source-maps, which only matters for stack traces).
+  const api = [join(root, 'dist/main.js')];
   const dbPath = join(work, 'bench.db');
   // The first start runs the migrations on a fresh file; then the messages go in directly.
   await stop(await start('api (migrate)', api, apiEnv(issuer.issuer, dbPath), async () => true));
