@@ -133,9 +133,11 @@ async function main() {
 
   const probe = probeWith(tokens[0]);
   const coldStarts = [];
+  const coldStartsCpu = [];
   for (let i = 0; i < settings.coldStarts; i += 1) {
     const target = await start('api', api, apiEnv(issuer.issuer, dbPath), probe);
     coldStarts.push(target.coldStartMs);
+    coldStartsCpu.push(target.coldStartCpuMs);
     await stop(target);
   }
   const targets = {
@@ -159,6 +161,7 @@ async function main() {
   log(
     `cold start of a (spawn to first answered GET /api/messages): ${coldStarts.map((ms) => fmt(ms)).join(', ')} ms`,
   );
+  log(`  CPU time used by then: ${coldStartsCpu.map((ms) => fmt(ms)).join(', ')} ms`);
   log(`cold start of b: ${fmt(targets.b.coldStartMs)} ms, c: ${fmt(targets.c.coldStartMs)} ms`);
 
   const run = (key, seconds, extra = {}) =>

@@ -14,6 +14,16 @@ export function memoryOf(pid) {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms: less at the mercy of a busy machine than wall time. */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * Spawns `node args`, waits for the `listening on <url>` line, then until `probe(url)` answers;
  * `coldStartMs` runs from the spawn to that first answered request.
@@ -50,11 +60,13 @@ export async function startTarget(name, args, { env = {}, probe, timeoutMs = 200
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const coldStartMs = performance.now() - started;
+  const coldStartCpuMs = cpuMsOf(child.pid);
   return {
     name,
     url,
     pid: child.pid,
     coldStartMs,
+    coldStartCpuMs,
     memory: () => memoryOf(child.pid),
     output: () => output,
     stop: () =>
