@@ -4,18 +4,15 @@ import type { MessageEntity } from './message.entity.js';
 
 interface Statement {
   all(...params: unknown[]): unknown[];
+  raw(toggle: boolean): Statement;
 }
 
 interface SqliteConnection {
   prepare(sql: string): Statement;
 }
 
-interface Row {
-  id: string;
-  author: string;
-  text: string;
-  created_at: number;
-}
+/** Rows as arrays (better-sqlite3 `raw` mode): no object with named keys built per row. */
+type Row = [id: string, author: string, text: string, createdAt: number];
 
 /**
  * The hot query (one page, newest first) as prepared better-sqlite3 statements: built once, run
@@ -42,7 +39,7 @@ export class SqlitePageReader {
     if (after !== undefined) params.push(after.createdAt, after.id);
     params.push(count);
     const rows = this.statement(author !== undefined, after !== undefined).all(...params) as Row[];
-    return rows.map((row) => ({ id: row.id, author: row.author, text: row.text, createdAt: row.created_at }));
+    return rows.map(([id, author, text, createdAt]) => ({ id, author, text, createdAt }));
   }
 
   private statement(byAuthor: boolean, keyset: boolean): Statement {
@@ -50,10 +47,12 @@ export class SqlitePageReader {
     let statement = this.statements.get(key);
     if (!statement) {
       const where = [byAuthor ? 'author = ?' : '', keyset ? '(created_at, id) < (?, ?)' : ''].filter(Boolean);
-      statement = this.connection.prepare(
-        `SELECT id, author, text, created_at FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      statement = this.connection
+        .prepare(
+          `SELECT id, author, text, created_at FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY created_at DESC, id DESC LIMIT CAST(? AS INTEGER)`,
-      );
+        )
+        .raw(true);
       this.statements.set(key, statement);
     }
     return statement;
