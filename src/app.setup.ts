@@ -1,5 +1,6 @@
-import { BadRequestException, RequestMethod, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, RequestMethod, type ValidationError } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppValidationPipe } from './common/app-validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** Names every bad field: `text must be ...; property foo should not exist`. */
@@ -22,7 +23,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     ],
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new AppValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

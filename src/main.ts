@@ -6,7 +6,6 @@ import { configureApp } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { startDevIssuer } from './dev-issuer/dev-issuer.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { registerWebStatic } from './web/web-static.js';
 
@@ -31,6 +30,8 @@ function exitWithinGrace(): void {
 /** Without OKTA_ISSUER (never in production: loadConfig refuses that) the built-in issuer stands in. */
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   if (config.okta.issuer !== undefined) return config as ResolvedConfig;
+  // Loaded only here: oauth2-mock-server and what it pulls in cost start-up time and memory in production.
+  const { startDevIssuer } = await import('./dev-issuer/dev-issuer.js');
   const dev = await startDevIssuer({
     host: devIssuerHost(config.host),
     port: config.devIssuerPort,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import type { Principal } from './principal.js';
@@ -70,6 +70,7 @@ export class VerifiedTokenCache {
   }
 }
 
+/** One-shot SHA-256 (no Hash object per request). */
 function hash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return digest('sha256', token, 'base64url');
 }

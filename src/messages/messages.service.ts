@@ -3,9 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { decodeCursor, encodeCursor, isMessageId } from './cursor.js';
+import { decodeCursor, encodeCursor, isMessageId, type Cursor } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
+import { SqlitePageReader } from './sqlite-page.reader.js';
 
 export interface PageRequest {
   limit: number;
@@ -18,6 +19,9 @@ const NOT_FOUND = 'message not found';
 
 @Injectable()
 export class MessagesService {
+  /** Resolved on the first page read: by then the data source is connected and its driver known. */
+  private sqlite?: { pages: SqlitePageReader | undefined };
+
   constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
 
   async create(author: string, text: string): Promise<Message> {
@@ -28,24 +32,38 @@ export class MessagesService {
 
   /** Newest first, keyset-paginated on (created_at, id), so equal timestamps never skip or repeat. */
   async page({ limit, cursor, author }: PageRequest): Promise<MessagePage> {
-    const query = this.messages
-      .createQueryBuilder('m')
-      .orderBy('m.created_at', 'DESC')
-      .addOrderBy('m.id', 'DESC')
-      .limit(limit + 1);
-    if (author !== undefined) query.andWhere('m.author = :author', { author });
-    if (cursor !== undefined) {
-      const after = decodeCursor(cursor);
-      if (!after) throw new BadRequestException('cursor must be a nextCursor value from a previous page');
-      query.andWhere('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.id < :id))', after);
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !after) {
+      throw new BadRequestException('cursor must be a nextCursor value from a previous page');
     }
-    const rows = await query.getMany();
+    this.sqlite ??= { pages: SqlitePageReader.for(this.messages.manager.connection) };
+    const rows = this.sqlite.pages
+      ? this.sqlite.pages.read(limit + 1, author, after)
+      : await this.queryPage(limit + 1, author, after);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       messages: page.map(toMessage),
       nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
     };
+  }
+
+  /** Any other driver (PostgreSQL): the same page through TypeORM. */
+  private queryPage(
+    count: number,
+    author: string | undefined,
+    after: Cursor | undefined,
+  ): Promise<MessageEntity[]> {
+    const query = this.messages
+      .createQueryBuilder('m')
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(count);
+    if (author !== undefined) query.andWhere('m.author = :author', { author });
+    if (after !== undefined) {
+      query.andWhere('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.id < :id))', after);
+    }
+    return query.getMany();
   }
 
   /** The message if the caller wrote it or is an admin; otherwise 404, so others' ids are not revealed. */

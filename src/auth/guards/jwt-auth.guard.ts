@@ -22,7 +22,8 @@ export class JwtAuthGuard extends AuthGuard(OKTA_JWT) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Not `async`: a cache hit (the common case) answers synchronously, without a promise per request. */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<Request>();
     // Extracting first turns a query/body token or a malformed header into a 400 before passport runs.
@@ -32,6 +33,10 @@ export class JwtAuthGuard extends AuthGuard(OKTA_JWT) {
       request.principal = cached;
       return true;
     }
+    return this.verify(context, request, token);
+  }
+
+  private async verify(context: ExecutionContext, request: Request, token: string): Promise<boolean> {
     await super.canActivate(context);
     const verified = request.user as VerifiedToken;
     this.cache.set(token, verified.principal, verified.kid, verified.nbf);

@@ -1,0 +1,92 @@
+import { BadRequestException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../database/data-source-options.js';
+import { MessageEntity } from './message.entity.js';
+import type { Message } from './message.js';
+import { MessagesService, type PageRequest } from './messages.service.js';
+import { SqlitePageReader } from './sqlite-page.reader.js';
+
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+/** Every page from the first to the last, following nextCursor. */
+async function walk(service: MessagesService, request: PageRequest): Promise<Message[][]> {
+  const pages: Message[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await service.page({ ...request, cursor });
+    pages.push(page.messages);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return pages;
+}
+
+describe('MessagesService pages', () => {
+  let dataSource: DataSource;
+  let service: MessagesService;
+  /** The same service forced onto the TypeORM query (the path other drivers take). */
+  let generic: MessagesService;
+  const expected: MessageEntity[] = [];
+
+  beforeAll(async () => {
+    dataSource = await new DataSource(dataSourceOptions({ type: 'sqlite', path: ':memory:' })).initialize();
+    const repository = dataSource.getRepository(MessageEntity);
+    // Runs of equal timestamps, so ordering and cursors must fall back on the id.
+    for (let i = 0; i < 23; i += 1) {
+      const author = i % 3 === 0 ? BOB : ALICE;
+      const entity = repository.create({
+        id: `0000000${i % 10}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        author,
+        text: `message ${i}`,
+        createdAt: 1_700_000_000_000 + Math.floor(i / 4),
+      });
+      await repository.insert(entity);
+      expected.push(entity);
+    }
+    expected.sort((x, y) => y.createdAt - x.createdAt || (x.id < y.id ? 1 : -1));
+    service = new MessagesService(repository);
+    generic = new MessagesService(repository);
+    (generic as unknown as { sqlite: object }).sqlite = { pages: undefined };
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  it.each([
+    ['the caller', ALICE],
+    ['every author', undefined],
+  ])(
+    'returns every message of %s once, newest first, across pages with equal timestamps',
+    async (_, author) => {
+      const pages = await walk(service, { limit: 4, author });
+      const ids = pages.flat().map((message) => message.id);
+      const want = expected
+        .filter((entity) => author === undefined || entity.author === author)
+        .map((e) => e.id);
+      expect(ids).toEqual(want);
+      expect(pages.slice(0, -1).every((page) => page.length === 4)).toBe(true);
+    },
+  );
+
+  it('reads the same pages with the prepared SQLite statements as with the TypeORM query', async () => {
+    expect(SqlitePageReader.for(dataSource)).toBeInstanceOf(SqlitePageReader);
+    for (const author of [ALICE, BOB, undefined, 'nobody@example.com']) {
+      for (const limit of [1, 3, 20, 100]) {
+        expect(await walk(service, { limit, author })).toEqual(await walk(generic, { limit, author }));
+      }
+    }
+  });
+
+  it('maps rows to the contract shape', async () => {
+    const { messages } = await service.page({ limit: 1, author: ALICE });
+    const newest = expected.find((entity) => entity.author === ALICE)!;
+    expect(messages).toEqual([
+      { id: newest.id, text: newest.text, date: new Date(newest.createdAt).toISOString(), author: ALICE },
+    ]);
+  });
+
+  it('refuses a cursor this API did not issue', async () => {
+    await expect(service.page({ limit: 5, author: ALICE, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toThrow(
+      BadRequestException,
+    );
+  });
+});

@@ -1,0 +1,80 @@
+// Starting, measuring and stopping the benchmark targets, each in its own process.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/** Resident and peak resident memory of a process, in MB (Linux /proc). */
+export function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+  } catch {
+    return { rssMb: NaN, peakRssMb: NaN };
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms: less at the mercy of a busy machine than wall time. */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Spawns `node args`, waits for the `listening on <url>` line, then until `probe(url)` answers;
+ * `coldStartMs` runs from the spawn to that first answered request.
+ */
+export async function startTarget(name, args, { env = {}, probe, timeoutMs = 20000 } = {}) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), timeoutMs);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/[^\s)\x1b]+)[\s)\x1b]/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace(/\/$/, ''));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${output}`));
+    });
+  });
+  // Keep draining output so the child never blocks on a full pipe.
+  child.stdout.resume();
+  child.stderr.resume();
+  while (probe && !(await probe(url).catch(() => false))) {
+    if (performance.now() - started > timeoutMs) throw new Error(`${name} never answered:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const coldStartMs = performance.now() - started;
+  const coldStartCpuMs = cpuMsOf(child.pid);
+  return {
+    name,
+    url,
+    pid: child.pid,
+    coldStartMs,
+    coldStartCpuMs,
+    memory: () => memoryOf(child.pid),
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
