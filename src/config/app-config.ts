@@ -12,6 +12,28 @@ export interface OktaConfig {
 export type DatabaseConfig =
   { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize: number };
 
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggingConfig {
+  level: LogLevel;
+  /** `json`: one JSON object a line (production); `pretty`: human-readable (development). */
+  format: 'json' | 'pretty';
+}
+
+export interface MetricsConfig {
+  /** Undefined when METRICS_PORT=off; 0 picks a free port. */
+  port: number | undefined;
+  host: string;
+}
+
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** Requests per window per authenticated caller (`sub`); 0 disables. */
+  perCaller: number;
+  /** Refused authentication attempts per window per client address; 0 disables. */
+  refusedPerAddress: number;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -22,6 +44,9 @@ export interface AppConfig {
   database: DatabaseConfig;
   tokenCache: { maxEntries: number; maxTtlSeconds: number };
   devIssuerPort: number;
+  logging: LoggingConfig;
+  metrics: MetricsConfig;
+  rateLimit: RateLimitConfig;
 }
 
 /** An `AppConfig` whose issuer is known: what the auth module runs with. */

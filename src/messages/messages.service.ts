@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
+import { AuditLogger } from '../logging/audit.logger.js';
 import { decodeCursor, encodeCursor, isMessageId } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
@@ -18,7 +19,10 @@ const NOT_FOUND = 'message not found';
 
 @Injectable()
 export class MessagesService {
-  constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    private readonly audit: AuditLogger,
+  ) {}
 
   async create(author: string, text: string): Promise<Message> {
     const entity = this.messages.create({ id: randomUUID(), author, text, createdAt: Date.now() });
@@ -56,6 +60,9 @@ export class MessagesService {
   async remove(id: string, caller: Principal): Promise<void> {
     const entity = await this.findEntity(id, caller);
     await this.messages.delete({ id: entity.id });
+    if (entity.author !== caller.sub) {
+      this.audit.record(caller, { action: 'admin.messages.delete', author: entity.author, messageId: entity.id });
+    }
   }
 
   private async findEntity(id: string, caller: Principal): Promise<MessageEntity> {

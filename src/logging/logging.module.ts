@@ -1,0 +1,81 @@
+import { Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { APP_CONFIG, type AppConfig, type LoggingConfig } from '../config/app-config.js';
+import { AuditLogger } from './audit.logger.js';
+import { annotations } from './request-annotations.js';
+import { RequestIdHooks } from './request-id.hooks.js';
+
+/**
+ * Where log lines go. JSON goes through an asynchronous destination (sonic-boom), so a request
+ * never waits on stdout; pino flushes it on exit. Pretty output runs pino-pretty in a worker.
+ */
+function destination(config: LoggingConfig): DestinationStream {
+  if (config.format === 'pretty') {
+    return pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true } });
+  }
+  return pino.destination({ dest: 1, sync: false });
+}
+
+/** The root logger, built once. Tests that capture logs pass their own destination. */
+export function createRootLogger(config: LoggingConfig, stream?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.level,
+      // Belt and braces: these never reach a log line through the serializers below either.
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], remove: true },
+    },
+    stream ?? destination(config),
+  );
+}
+
+/** Only the method and the path: no headers (Authorization), no query string (a misplaced token). */
+function requestSerializer(req: IncomingMessage): { method?: string; path?: string } {
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  return { method: req.method, path: query === -1 ? url : url.slice(0, query) };
+}
+
+function responseSerializer(res: ServerResponse): { statusCode: number } {
+  return { statusCode: res.statusCode };
+}
+
+export function pinoHttpOptions(config: AppConfig, stream?: DestinationStream) {
+  return {
+    logger: createRootLogger(config.logging, stream),
+    quietReqLogger: true,
+    customAttributeKeys: { responseTime: 'durationMs' },
+    serializers: { req: requestSerializer, res: responseSerializer },
+    // Called when the request starts (nothing known yet) and when it finishes: route, caller, refusal.
+    customProps: (req: IncomingMessage) => {
+      const fields = annotations(req);
+      if (!fields) return undefined as unknown as object;
+      return {
+        route: fields.route,
+        sub: fields.sub,
+        cid: fields.cid ?? undefined,
+        refusal: fields.refusal?.reason,
+        refusalCode: fields.refusal?.code,
+      };
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500 ? ('error' as const) : ('info' as const),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+  };
+}
+
+/** nestjs-pino over pino-http: one JSON line per request, and Nest's own logs through the same logger. */
+@Global()
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ pinoHttp: pinoHttpOptions(config) }),
+    }),
+  ],
+  providers: [AuditLogger, RequestIdHooks],
+  exports: [AuditLogger],
+})
+export class LoggingModule {}
