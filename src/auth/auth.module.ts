@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { CallerThrottlerGuard } from '../rate-limit/caller-throttler.guard.js';
+import { CallerRateLimitGuard } from '../rate-limit/caller-rate-limit.guard.js';
 import { RefusedAddressGuard } from '../rate-limit/refused-address.guard.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
@@ -24,7 +24,7 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
     OktaJwtStrategy,
     { provide: APP_GUARD, useClass: RefusedAddressGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: CallerThrottlerGuard },
+    { provide: APP_GUARD, useClass: CallerRateLimitGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_GUARD, useClass: GroupsGuard },
   ],

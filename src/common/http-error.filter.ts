@@ -5,7 +5,7 @@ import { BearerError } from '../auth/bearer-errors.js';
 import { MissingGroupError } from '../auth/guards/groups.guard.js';
 import { annotate, reasonLabel, type Refusal } from '../logging/request-annotations.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { RefusalLimiter } from '../rate-limit/refusal-limiter.js';
+import { RateLimiters } from '../rate-limit/rate-limiters.js';
 import { TooManyRequestsError } from '../rate-limit/too-many-requests.error.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
@@ -85,7 +85,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
   constructor(
-    @Optional() private readonly refusals?: RefusalLimiter,
+    @Optional() private readonly limiters?: RateLimiters,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -146,7 +146,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const request = http.getRequest<FastifyRequest>();
       annotate(request.raw, { refusal });
       // Only refused credentials count against the address: a missing scope or group is a valid caller.
-      if (status === 400 || status === 401) this.refusals?.record(request.ip);
+      if (status === 400 || status === 401) this.limiters?.recordRefusal(request.ip);
     }
     const reply = http.getResponse<FastifyReply>();
     void reply.status(status).headers(headers).send(body);
