@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 /**
  * The two limits, in process memory (one instance: each replica limits on its own):
  * requests per authenticated caller (`sub`), and refused authentication attempts per client
- * address. An address over its refusal limit is blocked for a whole window.
+ * address. An address that used up its refusals is turned away until its window ends.
  */
 @Injectable()
 export class RateLimiters {
@@ -19,11 +19,7 @@ export class RateLimiters {
       perCaller > 0 ? new RateLimiterMemory({ points: perCaller, duration: windowSeconds }) : undefined;
     this.refusals =
       refusedPerAddress > 0
-        ? new RateLimiterMemory({
-            points: refusedPerAddress,
-            duration: windowSeconds,
-            blockDuration: windowSeconds,
-          })
+        ? new RateLimiterMemory({ points: refusedPerAddress, duration: windowSeconds })
         : undefined;
     this.refusalLimit = refusedPerAddress;
   }
@@ -49,7 +45,7 @@ export class RateLimiters {
   async refusedAddressWait(address: string): Promise<number> {
     if (!this.refusals) return 0;
     const state = await this.refusals.get(address);
-    return state && state.consumedPoints > this.refusalLimit ? retryAfter(state) : 0;
+    return state && state.consumedPoints >= this.refusalLimit ? retryAfter(state) : 0;
   }
 
   get limitsRefusals(): boolean {
