@@ -10,7 +10,10 @@ export default {
     // ESM-only: Node 20 itself can require() it, Jest on Node 20 cannot, so Jest converts that one package.
     '/content-disposition/dist/.+\\.js$': [
       'ts-jest',
-      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
+      {
+        useESM: false,
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true },
+      },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],

@@ -119,7 +119,13 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     const admin = token({ sub: 'root@example.com', cid: 'admin-console', groups: ['Admins'] });
     const expired = token({ exp: Math.floor(Date.now() / 1000) - 3600 });
 
-    const created = await call('POST', '/api/messages', alice, { text: texts[0] }, { 'X-Request-Id': 'trace-42' });
+    const created = await call(
+      'POST',
+      '/api/messages',
+      alice,
+      { text: texts[0] },
+      { 'X-Request-Id': 'trace-42' },
+    );
     expect(created.status).toBe(201);
     expect(created.headers.get('x-request-id')).toBe('trace-42');
     const { id } = (await created.json()) as { id: string };
@@ -128,7 +134,9 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect((await call('GET', '/api/messages', alice)).status).toBe(200);
     expect((await call('GET', `/api/messages/${id}`, alice)).status).toBe(200);
 
-    const refused = await call('GET', '/api/messages', expired, undefined, { 'X-Request-Id': 'bad id with spaces' });
+    const refused = await call('GET', '/api/messages', expired, undefined, {
+      'X-Request-Id': 'bad id with spaces',
+    });
     expect(refused.status).toBe(401);
     const generatedId = refused.headers.get('x-request-id')!;
     expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
@@ -138,7 +146,9 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       'X-Request-Id': 'admin-read-1',
     });
     expect(listed.status).toBe(200);
-    const removed = await call('DELETE', `/api/messages/${id}`, admin, undefined, { 'X-Request-Id': 'admin-del-1' });
+    const removed = await call('DELETE', `/api/messages/${id}`, admin, undefined, {
+      'X-Request-Id': 'admin-del-1',
+    });
     expect(removed.status).toBe(204);
     expect((await call('DELETE', `/api/messages/${ownId}`, alice)).status).toBe(204);
 
@@ -158,7 +168,9 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       cid: 'spa-client',
     });
     expect(typeof first.durationMs).toBe('number');
-    const byId = requests.find((line) => line.req?.path === `/api/messages/${id}` && line.req.method === 'GET')!;
+    const byId = requests.find(
+      (line) => line.req?.path === `/api/messages/${id}` && line.req.method === 'GET',
+    )!;
     expect(byId.route).toBe('/api/messages/:id');
     expect(requests.find((line) => line.reqId === generatedId)).toMatchObject({
       res: { statusCode: 401 },

@@ -29,7 +29,9 @@ function servedRoutes(env: OktaTestEnv): ServedRoute[] {
   const { container } = env.api.app as unknown as { container: NestContainer };
   const scanner = new MetadataScanner();
   const reflector = env.api.app.get(Reflector);
-  const controllers = [...container.getModules().values()].flatMap((module) => [...module.controllers.values()]);
+  const controllers = [...container.getModules().values()].flatMap((module) => [
+    ...module.controllers.values(),
+  ]);
   return controllers.flatMap(({ metatype, instance }) => {
     if (!metatype || !instance) return [];
     const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');

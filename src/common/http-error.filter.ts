@@ -72,7 +72,8 @@ function refusalOf(exception: unknown): Refusal | undefined {
             : reasonLabel(exception.message),
     };
   }
-  if (exception instanceof MissingGroupError) return { code: 'insufficient_group', reason: 'insufficient_group' };
+  if (exception instanceof MissingGroupError)
+    return { code: 'insufficient_group', reason: 'insufficient_group' };
   return undefined;
 }
 

@@ -24,7 +24,8 @@ export function buildApiDocument(app: NestFastifyApplication, config: AppConfig)
     .addOAuth2(
       {
         type: 'oauth2',
-        description: 'Okta authorization server; authorization code flow with PKCE (public clients must use PKCE).',
+        description:
+          'Okta authorization server; authorization code flow with PKCE (public clients must use PKCE).',
         flows: {
           authorizationCode: {
             authorizationUrl: `${issuer}/v1/authorize`,

@@ -24,7 +24,10 @@ export function createRootLogger(config: LoggingConfig, stream?: DestinationStre
     {
       level: config.level,
       // Belt and braces: these never reach a log line through the serializers below either.
-      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], remove: true },
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', 'authorization'],
+        remove: true,
+      },
     },
     stream ?? destination(config),
   );

@@ -61,7 +61,11 @@ export class MessagesService {
     const entity = await this.findEntity(id, caller);
     await this.messages.delete({ id: entity.id });
     if (entity.author !== caller.sub) {
-      this.audit.record(caller, { action: 'admin.messages.delete', author: entity.author, messageId: entity.id });
+      this.audit.record(caller, {
+        action: 'admin.messages.delete',
+        author: entity.author,
+        messageId: entity.id,
+      });
     }
   }
 

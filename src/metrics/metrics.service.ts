@@ -161,10 +161,7 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
   private observe(request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = String(reply.statusCode);
-    this.requestDuration.observe(
-      { method: request.method, route, status },
-      reply.elapsedTime / 1000,
-    );
+    this.requestDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
     const refusal = annotations(request.raw)?.refusal;
     if (refusal) {
       this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason });

@@ -14,7 +14,10 @@ export class ListMessagesQuery {
   @Max(MAX_PAGE_SIZE, { message: `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page', pattern: '^[A-Za-z0-9_-]{1,200}$' })
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous page',
+    pattern: '^[A-Za-z0-9_-]{1,200}$',
+  })
   @IsOptional()
   @IsString({ message: 'cursor must be a nextCursor value from a previous page' })
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a nextCursor value from a previous page' })
