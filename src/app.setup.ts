@@ -1,8 +1,8 @@
 import { BadRequestException, RequestMethod, ValidationPipe, type ValidationError } from '@nestjs/common';
-import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
+import { useSecurityHeaders } from './security/security-headers.js';
 
 /** Names every bad field: `text must be ...; property foo should not exist`. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -41,22 +41,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  await app.register(helmet, {
-    // The API answers JSON; the only HTML is Swagger UI, whose scripts and styles are its own files.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", ...(config.okta.issuer ? [new URL(config.okta.issuer).origin] : [])],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        // TLS is the proxy's business (and HSTS's); upgrading would break Swagger UI on plain http in development.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  useSecurityHeaders(app, config);
   setupApiDocs(app, config);
   // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
   await app.init();
