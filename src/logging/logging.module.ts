@@ -57,24 +57,30 @@ function responseSerializer(res: ServerResponse): { statusCode: number } {
   return { statusCode: res.statusCode };
 }
 
+/** What the request log line adds to pino-http's own fields; never a header, token or body. */
+function withAnnotations(req: IncomingMessage, _res: ServerResponse, value: object): object {
+  const fields = annotations(req);
+  if (!fields) return value;
+  return {
+    ...value,
+    route: fields.route,
+    sub: fields.sub,
+    cid: fields.cid ?? undefined,
+    refusal: fields.refusal?.reason,
+    refusalCode: fields.refusal?.code,
+  };
+}
+
 export function pinoHttpOptions(config: AppConfig, stream?: DestinationStream) {
   return {
     logger: createRootLogger(config.logging, stream),
     quietReqLogger: true,
     customAttributeKeys: { responseTime: 'durationMs' },
     serializers: { req: requestSerializer, res: responseSerializer },
-    // Called when the request starts (nothing known yet) and when it finishes: route, caller, refusal.
-    customProps: (req: IncomingMessage) => {
-      const fields = annotations(req);
-      if (!fields) return undefined as unknown as object;
-      return {
-        route: fields.route,
-        sub: fields.sub,
-        cid: fields.cid ?? undefined,
-        refusal: fields.refusal?.reason,
-        refusalCode: fields.refusal?.code,
-      };
-    },
+    // Route, caller and refusal go into the finished-request line itself (no child logger per request).
+    customSuccessObject: withAnnotations,
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: object) =>
+      withAnnotations(req, res, value),
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? ('error' as const) : ('info' as const),
     customSuccessMessage: () => 'request completed',
