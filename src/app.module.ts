@@ -6,6 +6,9 @@ import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -21,6 +24,9 @@ export class AppModule {
         MessagesModule,
         HealthModule,
         WebModule.register(config),
+        LoggingModule,
+        MetricsModule,
+        RateLimitModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -2,6 +2,8 @@ import { BadRequestException, RequestMethod, type ValidationError } from '@nestj
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
+import { setupApiDocs } from './docs/api-docs.js';
+import { useSecurityHeaders } from './security/security-headers.js';
 
 /** Names every bad field: `text must be ...; property foo should not exist`. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -40,6 +42,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
+  useSecurityHeaders(app, config);
+  setupApiDocs(app, config);
   // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

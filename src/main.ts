@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureApp } from './app.setup.js';
 import { AppModule } from './app.module.js';
@@ -64,9 +65,10 @@ async function bootstrap(): Promise<void> {
     AppModule.register(resolved),
     new FastifyAdapter(),
     {
-      bufferLogs: false,
+      bufferLogs: true,
     },
   );
+  app.useLogger(app.get(PinoLogger));
   // useProcessExit: exit 0 once closed, rather than re-raising the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
   exitWithinGrace();

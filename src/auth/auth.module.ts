@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { CallerRateLimitGuard } from '../rate-limit/caller-rate-limit.guard.js';
+import { RefusedAddressGuard } from '../rate-limit/refused-address.guard.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ScopesGuard } from './guards/scopes.guard.js';
@@ -9,7 +11,10 @@ import { OktaJwtStrategy } from './okta-jwt.strategy.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
-/** Global guards run in registration order: token, then scopes, then groups. */
+/**
+ * Global guards run in registration order: an address over its refusal limit is turned away
+ * before any token work, then the token, the caller's rate limit, scopes, groups.
+ */
 @Module({
   imports: [PassportModule],
   controllers: [MeController],
@@ -17,7 +22,9 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
     SigningKeysService,
     VerifiedTokenCache,
     OktaJwtStrategy,
+    { provide: APP_GUARD, useClass: RefusedAddressGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: CallerRateLimitGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_GUARD, useClass: GroupsGuard },
   ],

@@ -1,4 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiToken } from '../docs/api-docs.decorators.js';
+import { MeModel } from '../docs/api-models.js';
 import { CurrentPrincipal } from './decorators/current-principal.decorator.js';
 import type { Principal } from './principal.js';
 
@@ -13,9 +16,13 @@ export interface MeResponse {
 }
 
 /** Who the token says the caller is: any valid token, no scope needed. */
+@ApiTags('me')
 @Controller('me')
 export class MeController {
   @Get()
+  @ApiToken()
+  @ApiOperation({ summary: 'Who the token says the caller is (any valid token)' })
+  @ApiOkResponse({ type: MeModel })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
     const { sub, uid, cid, scopes, groups, isAdmin, exp } = principal;
     return { sub, uid, cid, scopes, groups, isAdmin, expiresAt: new Date(exp * 1000).toISOString() };

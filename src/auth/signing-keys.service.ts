@@ -40,6 +40,8 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   private timer: NodeJS.Timeout | undefined;
   /** Number of requests made to the key endpoint, for tests and metrics. */
   fetchCount = 0;
+  /** Fetches that failed (network, status, or no usable key), for metrics. */
+  fetchFailures = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: ResolvedConfig) {
     this.jwksUri = `${config.okta.issuer.replace(/\/+$/, '')}/v1/keys`;
@@ -122,6 +124,7 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
     } catch (error) {
       this.lastFailureAt = Date.now();
       this.lastAttemptFailed = true;
+      this.fetchFailures += 1;
       this.logger.warn(`fetching signing keys from ${this.jwksUri} failed: ${describe(error)}`);
     }
   }

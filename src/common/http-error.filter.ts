@@ -1,7 +1,12 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { BearerError } from '../auth/bearer-errors.js';
+import { MissingGroupError } from '../auth/guards/groups.guard.js';
+import { annotate, reasonLabel, type Refusal } from '../logging/request-annotations.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { RateLimiters } from '../rate-limit/rate-limiters.js';
+import { TooManyRequestsError } from '../rate-limit/too-many-requests.error.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
@@ -54,6 +59,24 @@ function frameworkStatus(exception: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+/** Why authentication or authorization refused the request, for logs and metrics; undefined otherwise. */
+function refusalOf(exception: unknown): Refusal | undefined {
+  if (exception instanceof BearerError) {
+    return {
+      code: exception.code ?? 'missing_token',
+      reason:
+        exception.code === undefined
+          ? 'missing_token'
+          : exception.code === 'insufficient_scope'
+            ? 'insufficient_scope'
+            : reasonLabel(exception.message),
+    };
+  }
+  if (exception instanceof MissingGroupError)
+    return { code: 'insufficient_group', reason: 'insufficient_group' };
+  return undefined;
+}
+
 /**
  * The one place that writes an error response: `{statusCode, error, message}` for every error,
  * `WWW-Authenticate` for bearer errors, `Retry-After` for 503. Never a stack, never a token.
@@ -62,12 +85,25 @@ function frameworkStatus(exception: unknown): number | undefined {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
+  constructor(
+    @Optional() private readonly limiters?: RateLimiters,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
+
   describe(exception: unknown): ErrorResponse {
     if (exception instanceof BearerError) {
       return {
         status: exception.status,
         message: exception.message,
         headers: { 'WWW-Authenticate': challenge(exception) },
+      };
+    }
+    if (exception instanceof TooManyRequestsError) {
+      this.metrics?.countRateLimited(exception.limit);
+      return {
+        status: 429,
+        message: exception.message,
+        headers: { 'Retry-After': String(exception.retryAfterSeconds) },
       };
     }
     if (exception instanceof ServiceUnavailableError) {
@@ -105,7 +141,15 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { status, message, headers } = this.describe(exception);
     const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const refusal = refusalOf(exception);
+    if (refusal) {
+      const request = http.getRequest<FastifyRequest>();
+      annotate(request.raw, { refusal });
+      // Only refused credentials count against the address: a missing scope or group is a valid caller.
+      if (status === 400 || status === 401) this.limiters?.recordRefusal(request.ip);
+    }
+    const reply = http.getResponse<FastifyReply>();
     void reply.status(status).headers(headers).send(body);
   }
 }

@@ -23,6 +23,28 @@ export type DatabaseConfig =
       statementTimeoutMs: number;
     };
 
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface LoggingConfig {
+  level: LogLevel;
+  /** `json`: one JSON object a line (production); `pretty`: human-readable (development). */
+  format: 'json' | 'pretty';
+}
+
+export interface MetricsConfig {
+  /** Undefined when METRICS_PORT=off; 0 picks a free port. */
+  port: number | undefined;
+  host: string;
+}
+
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** Requests per window per authenticated caller (`sub`); 0 disables. */
+  perCaller: number;
+  /** Refused authentication attempts per window per client address; 0 disables. */
+  refusedPerAddress: number;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -33,6 +55,9 @@ export interface AppConfig {
   database: DatabaseConfig;
   tokenCache: { maxEntries: number; maxTtlSeconds: number };
   devIssuerPort: number;
+  logging: LoggingConfig;
+  metrics: MetricsConfig;
+  rateLimit: RateLimitConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: { issuer: string; tokenEndpoint: string };
 }

@@ -1,4 +1,4 @@
-import type { AppConfig, DatabaseConfig } from './app-config.js';
+import type { AppConfig, DatabaseConfig, LoggingConfig, LogLevel, MetricsConfig } from './app-config.js';
 
 /** Thrown for an invalid environment; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -107,6 +107,26 @@ function database(env: Env): DatabaseConfig {
   throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
 }
 
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logging(env: Env, production: boolean): LoggingConfig {
+  const level = read(env, 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  }
+  const format = read(env, 'LOG_FORMAT') ?? (production ? 'json' : 'pretty');
+  if (format !== 'json' && format !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${format}"`);
+  }
+  return { level: level as LogLevel, format };
+}
+
+function metrics(env: Env, host: string): MetricsConfig {
+  const metricsHost = read(env, 'METRICS_HOST') ?? host;
+  if (read(env, 'METRICS_PORT')?.toLowerCase() === 'off') return { port: undefined, host: metricsHost };
+  return { port: integer(env, 'METRICS_PORT', 9464, 0, 65535), host: metricsHost };
+}
+
 /** Validates the environment once; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env): AppConfig {
   const production = read(env, 'NODE_ENV') === 'production';
@@ -144,5 +164,12 @@ export function loadConfig(env: Env): AppConfig {
       maxTtlSeconds: integer(env, 'TOKEN_CACHE_TTL_SECONDS', 300, 0, 86400),
     },
     devIssuerPort: integer(env, 'DEV_ISSUER_PORT', 8001, 0, 65535),
+    logging: logging(env, production),
+    metrics: metrics(env, host),
+    rateLimit: {
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
+      perCaller: integer(env, 'RATE_LIMIT_PER_CALLER', 6000, 0, 100_000_000),
+      refusedPerAddress: integer(env, 'RATE_LIMIT_REFUSED_PER_ADDRESS', 1000, 0, 100_000_000),
+    },
   };
 }

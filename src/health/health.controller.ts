@@ -1,47 +1,87 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators/public.decorator.js';
-import { SigningKeysService } from '../auth/signing-keys.service.js';
+import { HealthModel, NotReadyModel } from '../docs/api-models.js';
+import { SigningKeysHealthIndicator } from './signing-keys.health.js';
 
-type Check = 'up' | 'down' | 'stale';
+const RETRY_AFTER_SECONDS = '5';
+const DATABASE_TIMEOUT_MS = 1500;
 
-interface Readiness {
-  status: 'ok' | 'error';
-  checks: { database: Check; keys: Check };
-  /** The contract's error fields, present when not ready. */
-  statusCode?: number;
-  error?: string;
-  message?: string;
+/**
+ * terminus's result; when not ready, the contract's error fields replace terminus's `error` map
+ * (the same per-check detail stays in `details`).
+ */
+export type Readiness = (
+  | HealthCheckResult
+  | (Omit<HealthCheckResult, 'error'> & { statusCode: number; error: string; message: string })
+) & { checks: Record<string, CheckState> };
+
+type CheckState = 'up' | 'down' | 'stale';
+
+/** One word per check (`database: up`, `keys: stale`) for dashboards and humans; detail stays in `details`. */
+function summarize(result: HealthCheckResult): Record<string, CheckState> {
+  return Object.fromEntries(
+    Object.entries(result.details).map(([name, detail]): [string, CheckState] => {
+      if (detail.status === 'up') return [name, 'up'];
+      return [name, (detail as { state?: unknown }).state === 'stale' ? 'stale' : 'down'];
+    }),
+  );
 }
 
 /** Liveness and readiness for load balancers and orchestrators; never behind the token guard. */
+@ApiTags('health')
 @Controller('health')
 @Public()
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly keys: SigningKeysService,
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly keys: SigningKeysHealthIndicator,
   ) {}
 
+  /** The process is up and serving: no dependency is checked, so a slow database never restarts it. */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process is serving' })
+  @ApiOkResponse({ type: HealthModel })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
   }
 
   @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers and the signing keys are loaded and fresh' })
+  @ApiOkResponse({ type: HealthModel })
+  @ApiServiceUnavailableResponse({ type: NotReadyModel, description: 'Not ready; `Retry-After` is set' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
-    const database = await this.dataSource.query('SELECT 1').then(
-      (): Check => 'up',
-      (): Check => 'down',
-    );
-    const keyStatus = this.keys.status();
-    const keys: Check = !keyStatus.loaded ? 'down' : keyStatus.stale ? 'stale' : 'up';
-    const checks = { database, keys };
-    if (database === 'up' && keys === 'up') return { status: 'ok', checks };
-    void reply.status(503).header('Retry-After', '5');
-    const failing = Object.entries(checks).filter(([, state]) => state !== 'up');
-    const message = `not ready: ${failing.map(([name, state]) => `${name} ${state}`).join(', ')}`;
-    return { statusCode: 503, error: 'Service Unavailable', message, status: 'error', checks };
+    try {
+      const result = await this.health.check([
+        () => this.database.pingCheck('database').withTimeout(DATABASE_TIMEOUT_MS),
+        () => this.keys.check('keys'),
+      ]);
+      return { ...result, checks: summarize(result) };
+    } catch (error) {
+      // terminus reports "not ready" as a 503 exception carrying its result; answered here rather
+      // than by the error filter so the body keeps the per-check details next to the contract's fields.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const checks = summarize(result);
+      const failing = Object.entries(checks).filter(([, state]) => state !== 'up');
+      void reply.status(503).header('Retry-After', RETRY_AFTER_SECONDS);
+      return {
+        ...result,
+        checks,
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `not ready: ${failing.map(([name, state]) => `${name} ${state}`).join(', ')}`,
+      };
+    }
   }
 }

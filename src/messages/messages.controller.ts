@@ -1,8 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator.js';
 import { Scopes } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { ApiErrors, ApiToken } from '../docs/api-docs.decorators.js';
+import { MessageModel, MessagePageModel } from '../docs/api-models.js';
 import { CreateMessageDto } from './dto/create-message.dto.js';
 import { DEFAULT_PAGE_SIZE, ListMessagesQuery } from './dto/list-messages.query.js';
 import type { Message, MessagePage } from './message.js';
@@ -12,12 +22,16 @@ export const READ = 'messages:read';
 export const WRITE = 'messages:write';
 
 /** The caller's own messages. */
+@ApiTags('messages')
 @Controller('messages')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Get()
   @Scopes([READ])
+  @ApiToken(READ)
+  @ApiOperation({ summary: "The caller's own messages, newest first" })
+  @ApiOkResponse({ type: MessagePageModel })
   list(@CurrentPrincipal() caller: Principal, @Query() query: ListMessagesQuery): Promise<MessagePage> {
     return this.messages.page({
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
@@ -28,6 +42,12 @@ export class MessagesController {
 
   @Post()
   @Scopes([WRITE])
+  @ApiToken(WRITE)
+  @ApiOperation({ summary: 'Post a message (1 to 2000 characters after trimming)' })
+  @ApiCreatedResponse({
+    type: MessageModel,
+    headers: { Location: { description: 'The new message', schema: { type: 'string' } } },
+  })
   async create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: CreateMessageDto,
@@ -40,6 +60,11 @@ export class MessagesController {
 
   @Get(':id')
   @Scopes([READ])
+  @ApiToken(READ)
+  @ApiOperation({ summary: 'One message, if the caller wrote it or is an admin' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: MessageModel })
+  @ApiErrors(404)
   get(@CurrentPrincipal() caller: Principal, @Param('id') id: string): Promise<Message> {
     return this.messages.findVisible(id, caller);
   }
@@ -47,6 +72,11 @@ export class MessagesController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes([WRITE])
+  @ApiToken(WRITE)
+  @ApiOperation({ summary: 'Delete a message, if the caller wrote it or is an admin' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(404)
   remove(@CurrentPrincipal() caller: Principal, @Param('id') id: string): Promise<void> {
     return this.messages.remove(id, caller);
   }

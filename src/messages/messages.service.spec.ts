@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { MessageEntity } from './message.entity.js';
 import type { Message } from './message.js';
+import type { AuditLogger } from '../logging/audit.logger.js';
 import { MessagesService, type PageRequest } from './messages.service.js';
 import { SqlitePageReader } from './sqlite-page.reader.js';
 
@@ -44,8 +45,10 @@ describe('MessagesService pages', () => {
       expected.push(entity);
     }
     expected.sort((x, y) => y.createdAt - x.createdAt || (x.id < y.id ? 1 : -1));
-    service = new MessagesService(repository);
-    generic = new MessagesService(repository);
+    // Reading pages never writes an audit event.
+    const noAudit = {} as AuditLogger;
+    service = new MessagesService(repository, noAudit);
+    generic = new MessagesService(repository, noAudit);
     (generic as unknown as { sqlite: object }).sqlite = { pages: undefined };
   });
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
+import { AuditLogger } from '../logging/audit.logger.js';
 import { decodeCursor, encodeCursor, isMessageId, type Cursor } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
@@ -22,7 +23,10 @@ export class MessagesService {
   /** Resolved on the first page read: by then the data source is connected and its driver known. */
   private sqlite?: { pages: SqlitePageReader | undefined };
 
-  constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    private readonly audit: AuditLogger,
+  ) {}
 
   async create(author: string, text: string): Promise<Message> {
     const entity = this.messages.create({ id: randomUUID(), author, text, createdAt: Date.now() });
@@ -74,6 +78,13 @@ export class MessagesService {
   async remove(id: string, caller: Principal): Promise<void> {
     const entity = await this.findEntity(id, caller);
     await this.messages.delete({ id: entity.id });
+    if (entity.author !== caller.sub) {
+      this.audit.record(caller, {
+        action: 'admin.messages.delete',
+        author: entity.author,
+        messageId: entity.id,
+      });
+    }
   }
 
   private async findEntity(id: string, caller: Principal): Promise<MessageEntity> {

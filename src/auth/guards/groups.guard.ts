@@ -5,6 +5,9 @@ import { hasAny } from '../claims.js';
 import { ADMIN_GROUPS, Groups } from '../decorators/groups.decorator.js';
 import type { AuthenticatedRequest } from '../principal.js';
 
+/** 403 for a caller in none of the required groups (no `WWW-Authenticate`: not a token problem). */
+export class MissingGroupError extends ForbiddenException {}
+
 /** Runs after `ScopesGuard`: 403 unless the caller is in one of the required groups. */
 @Injectable()
 export class GroupsGuard implements CanActivate {
@@ -20,7 +23,7 @@ export class GroupsGuard implements CanActivate {
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal || !hasAny(principal.groups, groups)) {
       const names = groups.length > 0 ? groups.join(', ') : '(none configured)';
-      throw new ForbiddenException(`this request needs membership in one of these groups: ${names}`);
+      throw new MissingGroupError(`this request needs membership in one of these groups: ${names}`);
     }
     return true;
   }

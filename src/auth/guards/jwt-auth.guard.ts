@@ -1,29 +1,35 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { extractBearerToken, type RequestParts } from '../bearer-token.js';
 import { Public } from '../decorators/public.decorator.js';
 import { toAuthError } from '../jwt-errors.js';
-import { OKTA_JWT } from '../okta-jwt.strategy.js';
+import { OktaJwtStrategy } from '../okta-jwt.strategy.js';
 import type { AuthenticatedRequest, VerifiedToken } from '../principal.js';
 import { SigningKeysService } from '../signing-keys.service.js';
 import { VerifiedTokenCache } from '../verified-token.cache.js';
 
-type Request = RequestParts & AuthenticatedRequest & { user?: VerifiedToken };
+type Request = RequestParts & AuthenticatedRequest;
+
+/** The actions passport gives a strategy for one authentication attempt. */
+interface StrategyAttempt {
+  success(user: unknown): void;
+  fail(challenge?: unknown): void;
+  error(error: unknown): void;
+  authenticate(request: unknown, options: object): void;
+}
 
 /** The global guard: every route needs a valid token unless marked `@Public()`. */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard(OKTA_JWT) {
+export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
     private readonly keys: SigningKeysService,
-  ) {
-    super();
-  }
+    private readonly strategy: OktaJwtStrategy,
+  ) {}
 
   /** Not `async`: a cache hit (the common case) answers synchronously, without a promise per request. */
-  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<Request>();
     // Extracting first turns a query/body token or a malformed header into a 400 before passport runs.
@@ -33,19 +39,29 @@ export class JwtAuthGuard extends AuthGuard(OKTA_JWT) {
       request.principal = cached;
       return true;
     }
-    return this.verify(context, request, token);
+    return this.verify(request, token);
   }
 
-  private async verify(context: ExecutionContext, request: Request, token: string): Promise<boolean> {
-    await super.canActivate(context);
-    const verified = request.user as VerifiedToken;
+  private async verify(request: Request, token: string): Promise<boolean> {
+    const verified = await this.authenticate(request);
     this.cache.set(token, verified.principal, verified.kid, verified.nbf);
     request.principal = verified.principal;
     return true;
   }
 
-  override handleRequest<T>(error: unknown, user: T | false, info: unknown): T {
-    if (error || !user) throw toAuthError(error ?? info);
-    return user;
+  /**
+   * Runs this app's passport-jwt strategy the way `passport.authenticate` does (a per-attempt object
+   * whose success/fail/error settle the outcome), but on the injected instance rather than through
+   * passport's process-wide registry by name, where a second app in the same process (tests, or an
+   * embedding host) would replace this app's strategy and verify with the other app's keys and issuer.
+   */
+  private authenticate(request: Request): Promise<VerifiedToken> {
+    return new Promise((resolve, reject) => {
+      const attempt = Object.create(this.strategy) as StrategyAttempt;
+      attempt.success = (user) => resolve(user as VerifiedToken);
+      attempt.fail = (challenge) => reject(toAuthError(challenge));
+      attempt.error = (error) => reject(toAuthError(error));
+      attempt.authenticate(request, {});
+    });
   }
 }

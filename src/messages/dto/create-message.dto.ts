@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, ValidateBy } from 'class-validator';
 
@@ -31,6 +32,7 @@ function StorableText(): PropertyDecorator {
 }
 
 export class CreateMessageDto {
+  @ApiProperty({ minLength: 1, maxLength: MAX_TEXT_LENGTH, description: 'Trimmed; length in characters' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'text must be a string' })
   @TextLength(1, MAX_TEXT_LENGTH)

@@ -1,0 +1,65 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Documentation-only classes for the response shapes (the handlers return plain objects). */
+
+export class MessageModel {
+  @ApiProperty({ format: 'uuid', example: '0b9f7a6e-3f0c-4c55-9d8c-2f6a3e1c9b10' })
+  id: string;
+
+  @ApiProperty({ example: 'Hello from the API', maxLength: 2000 })
+  text: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-21T10:00:00.000Z' })
+  date: string;
+
+  @ApiProperty({ description: "The writer's sub", example: 'alice@example.com' })
+  author: string;
+}
+
+export class MessagePageModel {
+  @ApiProperty({ type: [MessageModel] })
+  messages: MessageModel[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` to get the next page; null on the last page',
+  })
+  nextCursor: string | null;
+}
+
+export class MeModel {
+  @ApiProperty() sub: string;
+  @ApiProperty({ type: String, nullable: true }) uid: string | null;
+  @ApiProperty({ type: String, nullable: true }) cid: string | null;
+  @ApiProperty({ type: [String] }) scopes: string[];
+  @ApiProperty({ type: [String] }) groups: string[];
+  @ApiProperty() isAdmin: boolean;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+}
+
+export class ErrorModel {
+  @ApiProperty({ example: 401 }) statusCode: number;
+  @ApiProperty({ example: 'Unauthorized' }) error: string;
+  @ApiProperty({ example: 'token expired' }) message: string;
+}
+
+export class HealthModel {
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status: string;
+  @ApiProperty({ required: false, type: Object, additionalProperties: true }) info?: object;
+  @ApiProperty({ required: false, type: Object, additionalProperties: true }) details?: object;
+  @ApiProperty({
+    required: false,
+    description: 'one word per check: up, down or stale',
+    example: { database: 'up', keys: 'stale' },
+    type: Object,
+    additionalProperties: { type: 'string', enum: ['up', 'down', 'stale'] },
+  })
+  checks?: Record<string, string>;
+}
+
+export class NotReadyModel extends HealthModel {
+  @ApiProperty({ example: 503 }) statusCode: number;
+  @ApiProperty({ example: 'Service Unavailable' }) error: string;
+  @ApiProperty({ example: 'not ready: keys stale' }) message: string;
+}

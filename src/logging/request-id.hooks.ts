@@ -1,0 +1,22 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { requestIdFrom } from './request-id.js';
+
+/**
+ * Fastify's request id becomes the caller's `X-Request-Id` (when safe) or a UUID; pino-http and
+ * the audit log read it from the request, and every response echoes it.
+ */
+@Injectable()
+export class RequestIdHooks implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.setGenReqId((raw) => requestIdFrom(raw.headers['x-request-id']));
+    fastify.addHook('onRequest', (request, reply, done) => {
+      void reply.header('X-Request-Id', request.id);
+      done();
+    });
+  }
+}

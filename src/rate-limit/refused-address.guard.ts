@@ -1,0 +1,28 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { Public } from '../auth/decorators/public.decorator.js';
+import { RateLimiters } from './rate-limiters.js';
+import { TooManyRequestsError } from './too-many-requests.error.js';
+
+/**
+ * Runs before the token guard: an address over its refusal limit gets 429 without any token
+ * work (no hashing, no signature check, no key fetch), so its flood costs others next to nothing.
+ */
+@Injectable()
+export class RefusedAddressGuard implements CanActivate {
+  constructor(
+    private readonly limiters: RateLimiters,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.limiters.limitsRefusals) return true;
+    // Health checks cost nothing to refuse and must keep answering the load balancer.
+    if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
+    const { ip } = context.switchToHttp().getRequest<FastifyRequest>();
+    const wait = await this.limiters.refusedAddressWait(ip);
+    if (wait > 0) throw new TooManyRequestsError('refused', wait);
+    return true;
+  }
+}

@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { JwksServer } from './fixtures/jwks-server.js';
+import { generateTestKey, type TestKey } from './fixtures/keys.js';
+import { signAccessToken } from './fixtures/tokens.js';
+
+type LogLine = Record<string, unknown> & {
+  msg?: string;
+  reqId?: string;
+  req?: { method: string; path: string };
+  res?: { statusCode: number };
+};
+
+/** The built server as production runs it, with its stdout collected line by line. */
+class ServerProcess {
+  readonly lines: string[] = [];
+  private child: ChildProcess | undefined;
+  url = '';
+
+  async start(env: Record<string, string>): Promise<void> {
+    this.child = spawn(process.execPath, ['dist/main.js'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffer = '';
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      this.lines.push(...parts.filter((line) => line !== ''));
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => this.lines.push(chunk));
+    const listening = await this.waitFor((line) => String(line.msg).startsWith('API listening on '));
+    this.url = /API listening on (http:\/\/[^ ]+)/.exec(String(listening.msg))![1];
+  }
+
+  parsed(): LogLine[] {
+    return this.lines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogLine];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async waitFor(predicate: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.parsed().find(predicate);
+      if (found) return found;
+      if (this.child?.exitCode !== null) throw new Error(`server exited:\n${this.lines.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`log line not seen in time:\n${this.lines.join('\n')}`);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('structured logs and audit events (the built server, NODE_ENV=production)', () => {
+  let key: TestKey;
+  let jwks: JwksServer;
+  let server: ServerProcess;
+  const tokens: string[] = [];
+  const texts = ['the launch code is 0000', 'a second, equally private note'];
+
+  function token(claims: Record<string, unknown>): string {
+    const signed = signAccessToken({ issuer: jwks.issuer, key, claims });
+    tokens.push(signed);
+    return signed;
+  }
+
+  async function call(
+    method: string,
+    path: string,
+    bearer?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    return fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+
+  beforeAll(async () => {
+    key = generateTestKey();
+    jwks = new JwksServer([key]);
+    await jwks.start();
+    server = new ServerProcess();
+    await server.start({
+      NODE_ENV: 'production',
+      OKTA_ISSUER: jwks.issuer,
+      DATABASE_URL: 'sqlite::memory:',
+      PORT: '0',
+      METRICS_PORT: 'off',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await jwks.stop();
+  });
+
+  it('logs one JSON line per request without tokens or message text, and audits admin reads and deletes', async () => {
+    const alice = token({ sub: 'alice@example.com', cid: 'spa-client' });
+    const admin = token({ sub: 'root@example.com', cid: 'admin-console', groups: ['Admins'] });
+    const expired = token({ exp: Math.floor(Date.now() / 1000) - 3600 });
+
+    const created = await call(
+      'POST',
+      '/api/messages',
+      alice,
+      { text: texts[0] },
+      { 'X-Request-Id': 'trace-42' },
+    );
+    expect(created.status).toBe(201);
+    expect(created.headers.get('x-request-id')).toBe('trace-42');
+    const { id } = (await created.json()) as { id: string };
+    const own = await call('POST', '/api/messages', alice, { text: texts[1] });
+    const ownId = ((await own.json()) as { id: string }).id;
+    expect((await call('GET', '/api/messages', alice)).status).toBe(200);
+    expect((await call('GET', `/api/messages/${id}`, alice)).status).toBe(200);
+
+    const refused = await call('GET', '/api/messages', expired, undefined, {
+      'X-Request-Id': 'bad id with spaces',
+    });
+    expect(refused.status).toBe(401);
+    const generatedId = refused.headers.get('x-request-id')!;
+    expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await call('GET', `/api/messages?access_token=${alice}`)).status).toBe(400);
+
+    const listed = await call('GET', '/api/admin/messages?author=alice%40example.com', admin, undefined, {
+      'X-Request-Id': 'admin-read-1',
+    });
+    expect(listed.status).toBe(200);
+    const removed = await call('DELETE', `/api/messages/${id}`, admin, undefined, {
+      'X-Request-Id': 'admin-del-1',
+    });
+    expect(removed.status).toBe(204);
+    expect((await call('DELETE', `/api/messages/${ownId}`, alice)).status).toBe(204);
+
+    await server.waitFor((line) => line.reqId !== undefined && line.req?.path === `/api/messages/${ownId}`);
+    const all = server.lines.join('\n');
+    for (const secret of [...tokens, ...texts]) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/authorization|bearer /i);
+
+    const requests = server.parsed().filter((line) => line.msg === 'request completed');
+    expect(requests).toHaveLength(9);
+    const first = requests.find((line) => line.reqId === 'trace-42')!;
+    expect(first).toMatchObject({
+      req: { method: 'POST', path: '/api/messages' },
+      route: '/api/messages',
+      res: { statusCode: 201 },
+      sub: 'alice@example.com',
+      cid: 'spa-client',
+    });
+    expect(typeof first.durationMs).toBe('number');
+    const byId = requests.find(
+      (line) => line.req?.path === `/api/messages/${id}` && line.req.method === 'GET',
+    )!;
+    expect(byId.route).toBe('/api/messages/:id');
+    expect(requests.find((line) => line.reqId === generatedId)).toMatchObject({
+      res: { statusCode: 401 },
+      refusal: 'token_expired',
+      refusalCode: 'invalid_token',
+    });
+    expect(requests.find((line) => line.res?.statusCode === 400)).toMatchObject({
+      req: { path: '/api/messages' },
+      refusal: 'token_in_query',
+      refusalCode: 'invalid_request',
+    });
+
+    const audit = server.parsed().filter((line) => line.audit === true);
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({
+      context: 'audit',
+      action: 'admin.messages.list',
+      actor: 'root@example.com',
+      author: 'alice@example.com',
+      reqId: 'admin-read-1',
+    });
+    expect(audit[1]).toMatchObject({
+      context: 'audit',
+      action: 'admin.messages.delete',
+      actor: 'root@example.com',
+      author: 'alice@example.com',
+      messageId: id,
+      reqId: 'admin-del-1',
+    });
+    for (const event of audit) expect(Date.parse(String(event.at))).not.toBeNaN();
+  });
+});

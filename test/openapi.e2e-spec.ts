@@ -1,0 +1,138 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { MetadataScanner, Reflector } from '@nestjs/core';
+import type { NestContainer } from '@nestjs/core/injector/container.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import request from 'supertest';
+import { Public } from '../src/auth/decorators/public.decorator.js';
+import { Scopes } from '../src/auth/decorators/scopes.decorator.js';
+import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+}
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, Record<string, unknown>> };
+}
+interface ServedRoute {
+  method: string;
+  path: string;
+  scopes: string[] | undefined;
+  isPublic: boolean;
+}
+
+/** Every route the application serves, read from the controllers Nest mapped, with its scopes. */
+function servedRoutes(env: OktaTestEnv): ServedRoute[] {
+  const { container } = env.api.app as unknown as { container: NestContainer };
+  const scanner = new MetadataScanner();
+  const reflector = env.api.app.get(Reflector);
+  const controllers = [...container.getModules().values()].flatMap((module) => [
+    ...module.controllers.values(),
+  ]);
+  return controllers.flatMap(({ metatype, instance }) => {
+    if (!metatype || !instance) return [];
+    const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+    const prototype = Object.getPrototypeOf(instance) as object;
+    return scanner.getAllMethodNames(prototype).flatMap((name) => {
+      const handler = (prototype as Record<string, () => unknown>)[name];
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (method === undefined) return [];
+      const own = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+      const joined = `/${[base, own].filter((part) => part !== '' && part !== '/').join('/')}`;
+      const path = joined.startsWith('/health/') ? joined : `/api${joined}`;
+      return [
+        {
+          method: RequestMethod[method].toLowerCase(),
+          path: path.replace(/:(\w+)/g, '{$1}'),
+          scopes: reflector.getAllAndOverride(Scopes, [handler, metatype]),
+          isPublic: reflector.getAllAndOverride(Public, [handler, metatype]) === true,
+        },
+      ];
+    });
+  });
+}
+
+describe('OpenAPI document', () => {
+  let env: OktaTestEnv;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    env = await startOktaTestEnv();
+    const response = await request(env.api.server).get('/api/docs-json').expect(200);
+    document = response.body as OpenApiDocument;
+  });
+
+  afterAll(() => env.close());
+
+  it('is served without a token and is valid OpenAPI', async () => {
+    const result = await new Validator().validate(document as unknown as Record<string, unknown>);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(document.openapi).toMatch(/^3\./);
+  });
+
+  it('serves Swagger UI at /api/docs without a token', async () => {
+    const response = await request(env.api.server).get('/api/docs').expect(200);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.text).toContain('swagger-ui');
+  });
+
+  it('offers an oauth2 scheme (authorization code against the issuer) and a bearer scheme', () => {
+    const issuer = env.jwks.issuer;
+    expect(document.components.securitySchemes.oauth2).toEqual({
+      type: 'oauth2',
+      description: expect.stringContaining('PKCE'),
+      flows: {
+        authorizationCode: {
+          authorizationUrl: `${issuer}/v1/authorize`,
+          tokenUrl: `${issuer}/v1/token`,
+          scopes: { 'messages:read': expect.any(String), 'messages:write': expect.any(String) },
+        },
+      },
+    });
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('lists every route the app serves, each with its scopes and error responses', () => {
+    const routes = servedRoutes(env);
+    expect(routes.length).toBeGreaterThanOrEqual(8);
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
+    expect(documented.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+
+    for (const route of routes) {
+      const operation = document.paths[route.path][route.method];
+      if (route.isPublic) {
+        expect(operation.security ?? []).toEqual([]);
+        continue;
+      }
+      const schemes = Object.assign({}, ...(operation.security ?? [])) as Record<string, string[]>;
+      expect({ route: route.path, scopes: schemes.oauth2 }).toEqual({
+        route: route.path,
+        scopes: route.scopes ?? [],
+      });
+      expect(schemes.bearer).toEqual([]);
+      for (const status of ['401', '429']) expect(Object.keys(operation.responses)).toContain(status);
+      if (route.scopes?.length) expect(Object.keys(operation.responses)).toContain('403');
+    }
+  });
+
+  it('documents the request body and the page query', () => {
+    const post = document.paths['/api/messages'].post as Operation & {
+      requestBody: { content: Record<string, unknown> };
+    };
+    expect(JSON.stringify(post.requestBody)).toContain('CreateMessageDto');
+    const list = document.paths['/api/messages'].get as Operation & { parameters: { name: string }[] };
+    expect(list.parameters.map((parameter) => parameter.name).sort()).toEqual(['cursor', 'limit']);
+  });
+
+  it('leaks no configuration beyond the public issuer URLs', () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain('sqlite');
+    expect(text).not.toContain(env.api.config.okta.audiences[0]);
+  });
+});
