@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger as PinoLogger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureApp } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
+import { AppLogger } from './logging/app.logger.js';
 import { registerWebStatic } from './web/web-static.js';
 
 const logger = new Logger('Bootstrap');
@@ -68,7 +68,7 @@ async function bootstrap(): Promise<void> {
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(app.get(AppLogger));
   // useProcessExit: exit 0 once closed, rather than re-raising the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
   exitWithinGrace();

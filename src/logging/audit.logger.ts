@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
+import { ROOT_LOGGER } from './root-logger.js';
 
 export type AuditAction = 'admin.messages.list' | 'admin.messages.delete';
 
@@ -13,16 +14,18 @@ export interface AuditEvent {
 
 /**
  * Audit events: one line each, marked `audit: true` and `context: "audit"` so they can be routed
- * apart from ordinary logs. The request id comes from the request's logger (`reqId`); message
- * text is never included.
+ * apart from ordinary logs. The caller passes the request id (`reqId`); message text is never
+ * included.
  */
 @Injectable()
 export class AuditLogger {
-  constructor(@InjectPinoLogger('audit') private readonly logger: PinoLogger) {}
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
-  record(actor: Principal, event: AuditEvent): void {
+  record(actor: Principal, event: AuditEvent, requestId: string | undefined): void {
     this.logger.info(
       {
+        reqId: requestId,
+        context: 'audit',
         audit: true,
         action: event.action,
         actor: actor.sub,

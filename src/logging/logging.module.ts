@@ -1,11 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { APP_CONFIG, type AppConfig, type LoggingConfig } from '../config/app-config.js';
+import { AppLogger } from './app.logger.js';
 import { AuditLogger } from './audit.logger.js';
-import { annotations } from './request-annotations.js';
+import { ROOT_LOGGER } from './root-logger.js';
 import { RequestIdHooks } from './request-id.hooks.js';
+import { RequestLog } from './request.log.js';
 
 /** Lines are written in batches of at least this many bytes, and at least this often. */
 const BATCH_BYTES = 4096;
@@ -36,7 +36,7 @@ export function createRootLogger(config: LoggingConfig, stream?: DestinationStre
   return pino(
     {
       level: config.level,
-      // Belt and braces: these never reach a log line through the serializers below either.
+      // Belt and braces: no log line is ever given a header, but should one be, this drops it.
       redact: {
         paths: ['req.headers.authorization', 'headers.authorization', 'authorization'],
         remove: true,
@@ -46,58 +46,24 @@ export function createRootLogger(config: LoggingConfig, stream?: DestinationStre
   );
 }
 
-/** Only the method and the path: no headers (Authorization), no query string (a misplaced token). */
-function requestSerializer(req: IncomingMessage): { method?: string; path?: string } {
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
-  return { method: req.method, path: query === -1 ? url : url.slice(0, query) };
-}
-
-function responseSerializer(res: ServerResponse): { statusCode: number } {
-  return { statusCode: res.statusCode };
-}
-
-/** What the request log line adds to pino-http's own fields; never a header, token or body. */
-function withAnnotations(req: IncomingMessage, _res: ServerResponse, value: object): object {
-  const fields = annotations(req);
-  if (!fields) return value;
-  return {
-    ...value,
-    route: fields.route,
-    sub: fields.sub,
-    cid: fields.cid ?? undefined,
-    refusal: fields.refusal?.reason,
-    refusalCode: fields.refusal?.code,
-  };
-}
-
-export function pinoHttpOptions(config: AppConfig, stream?: DestinationStream) {
-  return {
-    logger: createRootLogger(config.logging, stream),
-    quietReqLogger: true,
-    customAttributeKeys: { responseTime: 'durationMs' },
-    serializers: { req: requestSerializer, res: responseSerializer },
-    // Route, caller and refusal go into the finished-request line itself (no child logger per request).
-    customSuccessObject: withAnnotations,
-    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: object) =>
-      withAnnotations(req, res, value),
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error || res.statusCode >= 500 ? ('error' as const) : ('info' as const),
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-  };
-}
-
-/** nestjs-pino over pino-http: one JSON line per request, and Nest's own logs through the same logger. */
+/**
+ * One pino logger for the whole application: Nest's own messages (`AppLogger`), the request
+ * line (`RequestLog`, written from the metrics `onResponse` hook) and audit events. No request
+ * middleware and no per-request async context: everything a line needs is passed to it.
+ */
 @Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: ROOT_LOGGER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ pinoHttp: pinoHttpOptions(config) }),
-    }),
+      useFactory: (config: AppConfig) => createRootLogger(config.logging),
+    },
+    AppLogger,
+    AuditLogger,
+    RequestLog,
+    RequestIdHooks,
   ],
-  providers: [AuditLogger, RequestIdHooks],
-  exports: [AuditLogger],
+  exports: [ROOT_LOGGER, AppLogger, AuditLogger, RequestLog],
 })
 export class LoggingModule {}

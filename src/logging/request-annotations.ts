@@ -7,14 +7,11 @@ export interface Refusal {
 }
 
 /**
- * What the request log line and the metrics need to know about a request, kept on the raw
- * Node request (the one object pino-http, Fastify hooks and the error filter all see).
- * Never the token, a header or a body.
+ * What the request log line and the metrics need to know about a request that the request
+ * itself does not say (the route and the caller it does), kept on the raw Node request: the
+ * error filter writes it, the `onResponse` hook reads it. Never the token, a header or a body.
  */
 export interface RequestAnnotations {
-  route?: string;
-  sub?: string;
-  cid?: string | null;
   refusal?: Refusal;
 }
 

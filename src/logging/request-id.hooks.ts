@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { requestIdFrom } from './request-id.js';
 
 /**
- * Fastify's request id becomes the caller's `X-Request-Id` (when safe) or a UUID; pino-http and
- * the audit log read it from the request, and every response echoes it.
+ * Fastify's request id becomes the caller's `X-Request-Id` (when safe) or a UUID; the request log
+ * line and the audit events read it from the request, and every response echoes it.
  */
 @Injectable()
 export class RequestIdHooks implements OnModuleInit {

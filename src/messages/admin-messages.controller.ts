@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { ApiToken } from '../docs/api-docs.decorators.js';
 import { MessagePageModel } from '../docs/api-models.js';
 import { AuditLogger } from '../logging/audit.logger.js';
+import { RequestId } from '../logging/request-id.decorator.js';
 import { AdminListMessagesQuery, DEFAULT_PAGE_SIZE } from './dto/list-messages.query.js';
 import type { MessagePage } from './message.js';
 import { READ } from './messages.controller.js';
@@ -29,8 +30,12 @@ export class AdminMessagesController {
     summary: "Every author's messages, newest first; for members of ADMIN_GROUPS (audited)",
   })
   @ApiOkResponse({ type: MessagePageModel })
-  list(@CurrentPrincipal() caller: Principal, @Query() query: AdminListMessagesQuery): Promise<MessagePage> {
-    this.audit.record(caller, { action: 'admin.messages.list', author: query.author });
+  list(
+    @CurrentPrincipal() caller: Principal,
+    @Query() query: AdminListMessagesQuery,
+    @RequestId() requestId: string,
+  ): Promise<MessagePage> {
+    this.audit.record(caller, { action: 'admin.messages.list', author: query.author }, requestId);
     return this.messages.page({
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,

@@ -13,6 +13,7 @@ import { Scopes } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors, ApiToken } from '../docs/api-docs.decorators.js';
 import { MessageModel, MessagePageModel } from '../docs/api-models.js';
+import { RequestId } from '../logging/request-id.decorator.js';
 import { CreateMessageDto } from './dto/create-message.dto.js';
 import { DEFAULT_PAGE_SIZE, ListMessagesQuery } from './dto/list-messages.query.js';
 import type { Message, MessagePage } from './message.js';
@@ -77,7 +78,11 @@ export class MessagesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(404)
-  remove(@CurrentPrincipal() caller: Principal, @Param('id') id: string): Promise<void> {
-    return this.messages.remove(id, caller);
+  remove(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id') id: string,
+    @RequestId() requestId: string,
+  ): Promise<void> {
+    return this.messages.remove(id, caller, requestId);
   }
 }

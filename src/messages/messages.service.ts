@@ -75,15 +75,20 @@ export class MessagesService {
     return toMessage(await this.findEntity(id, caller));
   }
 
-  async remove(id: string, caller: Principal): Promise<void> {
+  /** `requestId` goes into the audit event written when an admin deletes another author's message. */
+  async remove(id: string, caller: Principal, requestId?: string): Promise<void> {
     const entity = await this.findEntity(id, caller);
     await this.messages.delete({ id: entity.id });
     if (entity.author !== caller.sub) {
-      this.audit.record(caller, {
-        action: 'admin.messages.delete',
-        author: entity.author,
-        messageId: entity.id,
-      });
+      this.audit.record(
+        caller,
+        {
+          action: 'admin.messages.delete',
+          author: entity.author,
+          messageId: entity.id,
+        },
+        requestId,
+      );
     }
   }
 

@@ -6,7 +6,13 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/principal.js';
 import { SigningKeysService } from '../auth/signing-keys.service.js';
 import { VerifiedTokenCache } from '../auth/verified-token.cache.js';
-import { annotate, annotations } from '../logging/request-annotations.js';
+import { annotations } from '../logging/request-annotations.js';
+import { RequestLog } from '../logging/request.log.js';
+
+/** A histogram's child for one set of label values. */
+interface Observer {
+  observe(value: number): void;
+}
 
 /** pg's Pool counters, when the database is PostgreSQL. */
 interface PgPool {
@@ -19,7 +25,7 @@ interface PgPool {
 /**
  * Every metric the API exports, in one registry per application (tests run several apps in one
  * process). Request metrics are recorded in a Fastify `onResponse` hook, so they cover every
- * response, errors and unknown routes included; the rest is read from its owner at scrape time,
+ * response, errors and unknown routes included (the same hook writes the request log line); the rest is read from its owner at scrape time,
  * which costs the request path nothing.
  */
 @Injectable()
@@ -28,12 +34,15 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
   private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly authOutcomes: Counter<'outcome' | 'code' | 'reason'>;
   private readonly rateLimited: Counter<'limit'>;
+  private readonly accepted: { inc(): void };
+  private readonly durations = new Map<string, Observer>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     keys: SigningKeysService,
     cache: VerifiedTokenCache,
     dataSource: DataSource,
+    private readonly requestLog: RequestLog,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -50,6 +59,7 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
       labelNames: ['outcome', 'code', 'reason'],
       registers,
     });
+    this.accepted = this.authOutcomes.labels('accepted', '', '');
     this.rateLimited = new Counter({
       name: 'rate_limited_total',
       help: 'Requests answered 429, by limit (caller: per sub; refused: per client address)',
@@ -141,33 +151,40 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // onSend: the route and the caller are known, and the response has not been written yet,
-    // so the request log line (written when the response finishes) can carry them.
-    fastify.addHook('onSend', (request: FastifyRequest, _reply, payload, done) => {
-      const { principal } = request as FastifyRequest & AuthenticatedRequest;
-      annotate(request.raw, {
-        route: request.routeOptions.url,
-        sub: principal?.sub,
-        cid: principal?.cid,
-      });
-      done(null, payload);
-    });
+    // The one per-request hook of metrics and logs: the response has finished, so its status and
+    // duration are final, and the route, the caller and any refusal are known.
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
       this.observe(request, reply);
+      this.requestLog.write(request, reply);
       done();
     });
   }
 
   private observe(request: FastifyRequest, reply: FastifyReply): void {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = String(reply.statusCode);
-    this.requestDuration.observe({ method: request.method, route, status }, reply.elapsedTime / 1000);
+    this.durationOf(request.method, request.routeOptions.url, reply.statusCode).observe(
+      reply.elapsedTime / 1000,
+    );
     const refusal = annotations(request.raw)?.refusal;
     if (refusal) {
       this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason });
     } else if ((request as FastifyRequest & AuthenticatedRequest).principal) {
-      this.authOutcomes.inc({ outcome: 'accepted', code: '', reason: '' });
+      this.accepted.inc();
     }
+  }
+
+  /**
+   * The histogram's child for these labels, looked up once per combination (routes, methods and
+   * statuses are few) rather than hashing a label object on every request.
+   */
+  private durationOf(method: string, url: string | undefined, statusCode: number): Observer {
+    const route = url ?? 'unmatched';
+    const key = `${method} ${statusCode} ${route}`;
+    let child = this.durations.get(key);
+    if (!child) {
+      child = this.requestDuration.labels(method, route, String(statusCode));
+      this.durations.set(key, child);
+    }
+    return child;
   }
 
   countRateLimited(limit: 'caller' | 'refused'): void {

@@ -12,6 +12,8 @@ export class RateLimiters {
   private readonly callers: RateLimiterMemory | undefined;
   private readonly refusals: RateLimiterMemory | undefined;
   private readonly refusalLimit: number;
+  /** Until the first refusal no address can be over its limit, so checking costs nothing. */
+  private refusalSeen = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { windowSeconds, perCaller, refusedPerAddress } = config.rateLimit;
@@ -38,7 +40,9 @@ export class RateLimiters {
 
   /** Counts one refused authentication attempt from `address`. */
   recordRefusal(address: string): void {
-    this.refusals?.consume(address).catch(() => undefined);
+    if (!this.refusals) return;
+    this.refusalSeen = true;
+    this.refusals.consume(address).catch(() => undefined);
   }
 
   /** Seconds until `address` may try again after too many refusals, or 0. */
@@ -50,6 +54,11 @@ export class RateLimiters {
 
   get limitsRefusals(): boolean {
     return this.refusals !== undefined;
+  }
+
+  /** Whether any address could be over its refusal limit yet (false until a refusal is recorded). */
+  get mayRefuseAddresses(): boolean {
+    return this.refusalSeen;
   }
 }
 

@@ -16,13 +16,15 @@ export class RefusedAddressGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.limiters.limitsRefusals) return true;
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    // Synchronous while no address has been refused: no promise on the hot path.
+    if (!this.limiters.limitsRefusals || !this.limiters.mayRefuseAddresses) return true;
     // Health checks cost nothing to refuse and must keep answering the load balancer.
     if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
     const { ip } = context.switchToHttp().getRequest<FastifyRequest>();
-    const wait = await this.limiters.refusedAddressWait(ip);
-    if (wait > 0) throw new TooManyRequestsError('refused', wait);
-    return true;
+    return this.limiters.refusedAddressWait(ip).then((wait) => {
+      if (wait > 0) throw new TooManyRequestsError('refused', wait);
+      return true;
+    });
   }
 }
