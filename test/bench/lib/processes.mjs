@@ -52,7 +52,11 @@ export async function startTarget(name, args, { env = {}, probe, timeoutMs = 200
       reject(new Error(`${name} exited with ${code}:\n${output}`));
     });
   });
-  // Keep draining output so the child never blocks on a full pipe.
+  // Stop collecting once started (a per-request log would otherwise grow `output` and re-scan it on
+  // every chunk, slowing this process, which also drives the load), but keep draining the pipes so
+  // the child never blocks on a full one.
+  child.stdout.removeAllListeners('data');
+  child.stderr.removeAllListeners('data');
   child.stdout.resume();
   child.stderr.resume();
   while (probe && !(await probe(url).catch(() => false))) {
