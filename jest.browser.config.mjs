@@ -1,8 +1,8 @@
 /** `npm run test:browser`: the built server driven by headless Chromium. Not part of `npm test`. */
-import base from './jest.config.mjs';
+import { shared } from './jest.config.mjs';
 
 export default {
-  ...base,
+  ...shared,
   testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
   testTimeout: 60000,
   maxWorkers: 1,

@@ -1,7 +1,7 @@
 /** Jest runs in native ESM mode (NestJS 12 is ESM-only): see the `test` script's NODE_OPTIONS. */
 import { postgresAvailable, postgresSkippedBanner, TEST_POSTGRES_URL } from './test/setup/postgres-probe.mjs';
 
-const shared = {
+export const shared = {
   rootDir: '.',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
