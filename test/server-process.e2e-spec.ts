@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startApiProcess } from './fixtures/api-process.js';
 
 /** `node dist/main.js` without OKTA_ISSUER, outside production: the built-in issuer is loaded on demand. */
 describe('server process', () => {
@@ -10,39 +10,13 @@ describe('server process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('starts the development issuer when OKTA_ISSUER is unset', async () => {
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        NO_COLOR: '1',
-        PORT: '0',
-        DEV_ISSUER_PORT: '0',
-        DATABASE_URL: `sqlite:${join(dir, 'messages.db')}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const listening = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start:\n${output}`)), 20000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /API listening on (http:\/\/[^\s]+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-    });
+    const api = await startApiProcess({ DATABASE_URL: `sqlite:${join(dir, 'messages.db')}` });
     try {
-      expect(output).toContain('using the built-in development issuer');
-      const live = await fetch(`${listening}/health/live`);
+      expect(api.output()).toContain('using the built-in development issuer');
+      const live = await fetch(`${api.url}/health/live`);
       expect(live.status).toBe(200);
     } finally {
-      await new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      });
+      await api.stop();
     }
   });
 });

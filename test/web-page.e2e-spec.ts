@@ -1,13 +1,13 @@
-import { startServerProcess, type ServerProcess } from './fixtures/server-process.js';
+import { startApiProcess, type ApiProcess } from './fixtures/api-process.js';
 
 const WIDGET = '/vendor/okta-signin-widget';
 
 /** The page as `npm start` serves it: files copied into dist, the widget from node_modules. */
 describe('demo page files served by the built server', () => {
-  let server: ServerProcess;
+  let server: ApiProcess;
 
   beforeAll(async () => {
-    server = await startServerProcess();
+    server = await startApiProcess();
   });
   afterAll(() => server.stop());
 

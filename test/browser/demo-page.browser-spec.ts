@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { startServerProcess, type ServerProcess } from '../fixtures/server-process.js';
+import { startApiProcess, type ApiProcess } from '../fixtures/api-process.js';
 import { launchBrowser, type Browser } from './browser.js';
 
 interface SignIn {
@@ -29,11 +29,11 @@ async function post(page: Page, text: string): Promise<void> {
 const myTexts = (page: Page) => page.locator('#my-messages .message .text').allTextContents();
 
 describe('demo page in Chromium, development sign-in', () => {
-  let server: ServerProcess;
+  let server: ApiProcess;
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    [server, browser] = await Promise.all([startApiProcess(), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();

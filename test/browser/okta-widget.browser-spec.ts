@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startServerProcess, type ServerProcess } from '../fixtures/server-process.js';
+import { startApiProcess, type ApiProcess } from '../fixtures/api-process.js';
 import { launchBrowser, type Browser } from './browser.js';
 
 /**
@@ -33,13 +33,13 @@ async function startFakeOrg(): Promise<{ issuer: string; paths: string[]; server
 
 describe('demo page in Chromium, Okta mode', () => {
   let org: Awaited<ReturnType<typeof startFakeOrg>>;
-  let server: ServerProcess;
+  let server: ApiProcess;
   let browser: Browser;
 
   beforeAll(async () => {
     org = await startFakeOrg();
     [server, browser] = await Promise.all([
-      startServerProcess({ OKTA_ISSUER: org.issuer, OKTA_SPA_CLIENT_ID: '0oa1spaclient0example' }),
+      startApiProcess({ OKTA_ISSUER: org.issuer, OKTA_SPA_CLIENT_ID: '0oa1spaclient0example' }),
       launchBrowser(),
     ]);
   });
