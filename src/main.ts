@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { AppLogger } from './logging/app.logger.js';
-import { registerWebStatic } from './web/web-static.js';
+import { ROOT_LOGGER } from './logging/root-logger.js';
+import { registerWebStatic, webRoot } from './web/web-static.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -74,11 +76,14 @@ async function bootstrap(): Promise<void> {
   exitWithinGrace();
   // Here rather than in configureApp: @fastify/static needs an ESM-only package that Jest on Node 20
   // cannot load, so in-process tests run without the page; the built server serves it.
-  await registerWebStatic(app);
+  await registerWebStatic(app, webRoot(import.meta.url));
   await configureApp(app, resolved);
   await app.listen(resolved.port, resolved.host);
   logger.log(`API listening on ${await app.getUrl()} (issuer ${resolved.okta.issuer})`);
   logger.log(`Demo page: ${await app.getUrl()}/`);
+  // Logs go out in batches; these lines go now, so whoever waits for them (an operator, a
+  // supervisor, a test) learns at once that the API answers.
+  app.get<PinoLogger>(ROOT_LOGGER).flush();
 }
 
 void bootstrap();

@@ -38,6 +38,9 @@ describe('demo page files served by the built server', () => {
     expect((await script.text()).length).toBeGreaterThan(100_000);
     expect((await get(`${WIDGET}/css/okta-sign-in.min.css`)).status).toBe(200);
     expect((await get('/vendor/okta-auth-js/okta-auth-js.min.js')).status).toBe(200);
+    const missing = await get(`${WIDGET}/js/no-such-file.js`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ statusCode: 404 });
     expect((await get(`${WIDGET}/%2e%2e/package.json`)).status).toBe(404);
     expect((await get(`${WIDGET}/..%2fpackage.json`)).status).toBe(404);
   });

@@ -5,8 +5,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Built files live in dist/web/public (compiled .ts plus copied assets); in tests, beside the sources. */
-export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), 'public');
+/**
+ * The page's files: compiled .ts plus copied assets in dist/web/public. Resolved from the entry
+ * point's folder (`dist/`), which is the same for dist/main.js and the dist/server.js bundle.
+ */
+export function webRoot(entryUrl: string): string {
+  return join(dirname(fileURLToPath(entryUrl)), 'web', 'public');
+}
 
 /** The Okta Sign-In Widget's own build, served from the installed package: no CDN. */
 export const WIDGET_ROOT = join(
@@ -30,14 +35,17 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /**
  * The demo page at `/`. Fastify serves these files directly, outside Nest's guards, so they are
- * public; `wildcard: false` registers only the files that exist, leaving every other path to Nest.
+ * public. The page's own few files are registered one route each (`wildcard: false`), leaving
+ * every other path to Nest. The vendor packages hold over 1,300 files: one wildcard route per
+ * prefix serves them, since a route per file made start-up about a second slower (and a missing
+ * file under a prefix still answers the API's JSON 404).
  */
-export async function registerWebStatic(app: NestFastifyApplication): Promise<void> {
+export async function registerWebStatic(app: NestFastifyApplication, root: string): Promise<void> {
   const setHeaders = (reply: FastifyReply): void => {
     void reply.headers(SECURITY_HEADERS);
   };
   await app.register(fastifyStatic, {
-    root: WEB_ROOT,
+    root,
     prefix: '/',
     wildcard: false,
     index: 'index.html',
@@ -46,14 +54,14 @@ export async function registerWebStatic(app: NestFastifyApplication): Promise<vo
   await app.register(fastifyStatic, {
     root: WIDGET_ROOT,
     prefix: WIDGET_PREFIX,
-    wildcard: false,
+    wildcard: true,
     decorateReply: false,
     setHeaders,
   });
   await app.register(fastifyStatic, {
     root: AUTH_JS_ROOT,
     prefix: AUTH_JS_PREFIX,
-    wildcard: false,
+    wildcard: true,
     decorateReply: false,
     setHeaders,
   });
