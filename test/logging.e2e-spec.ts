@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { JwksServer } from './fixtures/jwks-server.js';
 import { generateTestKey, type TestKey } from './fixtures/keys.js';
 import { signAccessToken } from './fixtures/tokens.js';
+import { SERVER_ENTRY } from './fixtures/api-process.js';
 
 type LogLine = Record<string, unknown> & {
   msg?: string;
@@ -17,7 +18,7 @@ class ServerProcess {
   url = '';
 
   async start(env: Record<string, string>): Promise<void> {
-    this.child = spawn(process.execPath, ['dist/main.js'], {
+    this.child = spawn(process.execPath, [SERVER_ENTRY], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -112,6 +113,26 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
   afterAll(async () => {
     await server.stop();
     await jwks.stop();
+  });
+
+  it('names each component by its class name in the bundled server', () => {
+    const contexts = new Set(server.parsed().map((line) => line.context));
+    // Nest's own classes and this app's, as written: bundling must not rename them (X2, _X).
+    for (const name of [
+      'NestFactory',
+      'InstanceLoader',
+      'RoutesResolver',
+      'RouterExplorer',
+      'NestApplication',
+    ]) {
+      expect(contexts).toContain(name);
+    }
+    const modules = server
+      .parsed()
+      .filter((line) => line.context === 'InstanceLoader')
+      .map((line) => String(line.msg).split(' ')[0]);
+    expect(modules).toEqual(expect.arrayContaining(['AppModule', 'MessagesModule', 'TypeOrmModule']));
+    expect([...contexts, ...modules].filter((name) => /^_|\d$/.test(String(name)))).toEqual([]);
   });
 
   it('logs one JSON line per request without tokens or message text, and audits admin reads and deletes', async () => {

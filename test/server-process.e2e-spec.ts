@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiProcess } from './fixtures/api-process.js';
 
-/** `node dist/main.js` without OKTA_ISSUER, outside production: the built-in issuer is loaded on demand. */
+/** `node dist/server.js` without OKTA_ISSUER, outside production: the built-in issuer is loaded on demand. */
 describe('server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'issue-bench-server-'));
 

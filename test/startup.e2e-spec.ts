@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { SERVER_ENTRY } from './fixtures/api-process.js';
 
 /** The built server, as `npm start` runs it, refusing to start on a bad environment. */
 function start(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['dist/main.js'], {
+  const result = spawnSync(process.execPath, [SERVER_ENTRY], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
     timeout: 15000,

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AUDIENCE, CLIENT_ID, startIssuer, subject } from './lib/issuer.mjs';
@@ -65,6 +65,14 @@ function seed(path, users, perUser) {
   db.close();
 }
 
+/** `node`'s arguments in package.json's `start` script: (a) runs exactly as `npm start` does. */
+function startArguments() {
+  const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
+  const [command, ...args] = start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is expected to run node directly: ${start}`);
+  return args.map((arg) => (arg.startsWith('dist/') ? join(root, arg) : arg));
+}
+
 function apiEnv(issuer, dbPath) {
   return {
     NODE_ENV: 'production',
@@ -117,18 +125,15 @@ async function main() {
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, node ${process.version}`,
   );
   log(`load: autocannon, ${CONNECTIONS} connections, GET /api/messages, bearer token rotating per request`);
-  log('building dist/ ...');
-  execFileSync(process.execPath, [join(root, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  log('building dist/ (npm run build) ...');
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
 
   issuer = await startIssuer();
   const tokens = await issuer.mint(USERS, USERS);
   log(`issuer ${issuer.issuer}; ${tokens.length} tokens for ${USERS} users`);
 
-  // As `npm run start:prod` runs it (`npm start` adds --enable-source-maps, which only matters for stack traces).
-  const api = [join(root, 'dist/main.js')];
+  const api = startArguments();
+  log(`a runs as npm start does: node ${api.map((arg) => arg.replace(root, '')).join(' ')}`);
   const dbPath = join(work, 'bench.db');
   // The first start runs the migrations on a fresh file; then the messages go in directly.
   await stop(await start('api (migrate)', api, apiEnv(issuer.issuer, dbPath), async () => true));

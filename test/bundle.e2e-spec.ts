@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url';
+import { startApiProcess, type ApiProcess } from './fixtures/api-process.js';
+import { JwksServer } from './fixtures/jwks-server.js';
+import { generateTestKey } from './fixtures/keys.js';
+import { signAccessToken } from './fixtures/tokens.js';
+
+const PRELOAD = fileURLToPath(new URL('./fixtures/module-loads/preload.mjs', import.meta.url));
+
+/** What esbuild.config.mjs leaves to Node at run time, and what those packages load in turn. */
+const EXTERNAL = new Set([
+  'better-sqlite3',
+  'bindings',
+  'file-uri-to-path',
+  'swagger-ui-dist',
+  'pino',
+  '@pinojs/redact',
+  'atomic-sleep',
+  'on-exit-leak-free',
+  'pino-abstract-transport',
+  'pino-std-serializers',
+  'quick-format-unescaped',
+  'safe-stable-stringify',
+  'sonic-boom',
+  'thread-stream',
+]);
+
+/**
+ * `npm start` runs the dist/server.js bundle. A package loaded both from the bundle and from
+ * node_modules would be two copies with two sets of classes and tokens (readiness once reported
+ * the database down that way), so the built server may load from node_modules only what the
+ * bundle leaves out on purpose.
+ */
+describe('the bundled server', () => {
+  const key = generateTestKey();
+  const jwks = new JwksServer([key]);
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    const issuer = await jwks.start();
+    api = await startApiProcess({
+      NODE_ENV: 'production',
+      OKTA_ISSUER: issuer,
+      NODE_OPTIONS: `--import ${PRELOAD}`,
+    });
+    const token = signAccessToken({ issuer, key });
+    const calls = [
+      fetch(`${api.url}/api/messages`, { headers: { Authorization: `Bearer ${token}` } }),
+      fetch(`${api.url}/health/ready`),
+      fetch(`${api.url}/api/docs-json`),
+      fetch(`${api.url}/api/docs`),
+      fetch(`${api.url}/`),
+    ];
+    expect((await Promise.all(calls)).map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  afterAll(async () => {
+    await api.stop();
+    await jwks.stop();
+  });
+
+  it('loads from node_modules only the packages it leaves out on purpose', () => {
+    const loaded = new Set(
+      [...api.output().matchAll(/^module-load .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]),
+    );
+    expect(loaded).toContain('better-sqlite3');
+    expect([...loaded].filter((name) => !EXTERNAL.has(name))).toEqual([]);
+  });
+});
