@@ -5,7 +5,8 @@
 // dependency injection reads (`emitDecoratorMetadata`, which esbuild does not emit) is already there.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Left to Node at run time:
@@ -65,19 +66,25 @@ const TERMINUS_PEERS = {
   to: `const pkg = await ({ '@nestjs/typeorm': () => import('@nestjs/typeorm'), typeorm: () => import('typeorm') }[packageName] ?? (() => import(packageName)))();`,
 };
 
+const root = dirname(fileURLToPath(import.meta.url));
+const ownOutput = join(root, 'dist') + sep;
+/** This app's compiled files, or a file of a Nest package itself (not of a package nested in it). */
+const isTscOutput = (path) =>
+  (path.startsWith(ownOutput) && !path.includes(`${sep}node_modules${sep}`)) ||
+  /[\\/]node_modules[\\/]@nestjs[\\/][^\\/]+[\\/](?!.*[\\/]node_modules[\\/])/.test(path);
+
+let terminusPatched = false;
 const tscOutput = {
   name: 'tsc-output',
   setup(context) {
-    const filter = /[\\/](dist|node_modules[\\/]@nestjs)[\\/].+\.js$/;
-    context.onLoad({ filter }, async ({ path }) => {
-      if (/[\\/]node_modules[\\/](?!@nestjs[\\/])/.test(path.slice(path.indexOf('node_modules')))) {
-        return undefined;
-      }
+    context.onLoad({ filter: /[\\/](dist|@nestjs)[\\/].+\.js$/ }, async ({ path }) => {
+      if (!isTscOutput(path)) return undefined;
       const source = await readFile(path, 'utf8');
       let contents = source.replace(LOCAL_REQUIRE, '').replace(CLASS_HEADER, keepClassName);
       if (TERMINUS_PEERS.file.test(path)) {
-        if (!contents.includes(TERMINUS_PEERS.from))
+        if (!contents.includes(TERMINUS_PEERS.from)) {
           throw new Error(`${path} no longer loads its peers as expected`);
+        }
         contents = contents.replace(TERMINUS_PEERS.from, TERMINUS_PEERS.to);
         terminusPatched = true;
       }
@@ -85,11 +92,10 @@ const tscOutput = {
     });
   },
 };
-let terminusPatched = false;
 
 await build({
   entryPoints: ['dist/main.js'],
-  outfile: process.env.OUT ?? 'dist/server.js',
+  outfile: 'dist/server.js',
   bundle: true,
   platform: 'node',
   format: 'esm',
