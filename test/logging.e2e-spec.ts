@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { JwksServer } from './fixtures/jwks-server.js';
 import { generateTestKey, type TestKey } from './fixtures/keys.js';
 import { signAccessToken } from './fixtures/tokens.js';
-import { SERVER_ENTRY } from './fixtures/api-process.js';
+import { startApiProcess, type ApiProcess } from './fixtures/api-process.js';
 
 type LogLine = Record<string, unknown> & {
   msg?: string;
@@ -11,63 +10,40 @@ type LogLine = Record<string, unknown> & {
   res?: { statusCode: number };
 };
 
-/** The built server as production runs it, with its stdout collected line by line. */
-class ServerProcess {
-  readonly lines: string[] = [];
-  private child: ChildProcess | undefined;
-  url = '';
-
-  async start(env: Record<string, string>): Promise<void> {
-    this.child = spawn(process.execPath, [SERVER_ENTRY], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      this.lines.push(...parts.filter((line) => line !== ''));
-    });
-    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => this.lines.push(chunk));
-    const listening = await this.waitFor((line) => String(line.msg).startsWith('API listening on '));
-    this.url = /API listening on (http:\/\/[^ ]+)/.exec(String(listening.msg))![1];
-  }
-
-  parsed(): LogLine[] {
-    return this.lines.flatMap((line) => {
+/** The JSON log lines the server has written so far. */
+function logLines(server: ApiProcess): LogLine[] {
+  return server
+    .output()
+    .split('\n')
+    .flatMap((line) => {
       try {
         return [JSON.parse(line) as LogLine];
       } catch {
         return [];
       }
     });
-  }
+}
 
-  async waitFor(predicate: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = this.parsed().find(predicate);
-      if (found) return found;
-      if (this.child?.exitCode !== null) throw new Error(`server exited:\n${this.lines.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error(`log line not seen in time:\n${this.lines.join('\n')}`);
+/** The first log line matching `predicate`, once the server has written it. */
+async function waitForLine(
+  server: ApiProcess,
+  predicate: (line: LogLine) => boolean,
+  timeoutMs = 10_000,
+): Promise<LogLine> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = logLines(server).find(predicate);
+    if (found) return found;
+    if (server.child.exitCode !== null) throw new Error(`server exited:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  throw new Error(`log line not seen in time:\n${server.output()}`);
 }
 
 describe('structured logs and audit events (the built server, NODE_ENV=production)', () => {
   let key: TestKey;
   let jwks: JwksServer;
-  let server: ServerProcess;
+  let server: ApiProcess;
   const tokens: string[] = [];
   const texts = ['the launch code is 0000', 'a second, equally private note'];
 
@@ -99,8 +75,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     key = generateTestKey();
     jwks = new JwksServer([key]);
     await jwks.start();
-    server = new ServerProcess();
-    await server.start({
+    server = await startApiProcess({
       NODE_ENV: 'production',
       OKTA_ISSUER: jwks.issuer,
       DATABASE_URL: 'sqlite::memory:',
@@ -116,7 +91,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
   });
 
   it('names each component by its class name in the bundled server', () => {
-    const contexts = new Set(server.parsed().map((line) => line.context));
+    const contexts = new Set(logLines(server).map((line) => line.context));
     // Nest's own classes and this app's, as written: bundling must not rename them (X2, _X).
     for (const name of [
       'NestFactory',
@@ -127,8 +102,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     ]) {
       expect(contexts).toContain(name);
     }
-    const modules = server
-      .parsed()
+    const modules = logLines(server)
       .filter((line) => line.context === 'InstanceLoader')
       .map((line) => String(line.msg).split(' ')[0]);
     expect(modules).toEqual(expect.arrayContaining(['AppModule', 'MessagesModule', 'TypeOrmModule']));
@@ -173,12 +147,15 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(removed.status).toBe(204);
     expect((await call('DELETE', `/api/messages/${ownId}`, alice)).status).toBe(204);
 
-    await server.waitFor((line) => line.reqId !== undefined && line.req?.path === `/api/messages/${ownId}`);
-    const all = server.lines.join('\n');
+    await waitForLine(
+      server,
+      (line) => line.reqId !== undefined && line.req?.path === `/api/messages/${ownId}`,
+    );
+    const all = server.output();
     for (const secret of [...tokens, ...texts]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/authorization|bearer /i);
 
-    const requests = server.parsed().filter((line) => line.msg === 'request completed');
+    const requests = logLines(server).filter((line) => line.msg === 'request completed');
     expect(requests).toHaveLength(9);
     const first = requests.find((line) => line.reqId === 'trace-42')!;
     expect(first).toMatchObject({
@@ -204,7 +181,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       refusalCode: 'invalid_request',
     });
 
-    const audit = server.parsed().filter((line) => line.audit === true);
+    const audit = logLines(server).filter((line) => line.audit === true);
     expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({
       context: 'audit',
