@@ -3,20 +3,10 @@ import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../../config/app-config.js';
 import { loadConfig } from '../../config/load-config.js';
 import { ADMIN_GROUPS, Groups } from '../decorators/groups.decorator.js';
-import type { Principal } from '../principal.js';
 import { GroupsGuard } from './groups.guard.js';
+import { guardContext, principalWith } from '../../../test/fixtures/guard-context.js';
 
-function caller(groups: string[]): Principal {
-  return { sub: 'alice', uid: null, cid: null, scopes: [], groups, isAdmin: false, exp: 0 };
-}
-
-function contextFor(handler: () => unknown, principal?: Principal, controller: object = class Plain {}) {
-  return {
-    getHandler: () => handler,
-    getClass: () => controller,
-    switchToHttp: () => ({ getRequest: () => ({ principal }) }),
-  } as unknown as ExecutionContext;
-}
+const caller = (groups: string[]) => principalWith({ groups });
 
 function guardWith(adminGroups: string): GroupsGuard {
   const config: AppConfig = loadConfig({ ADMIN_GROUPS: adminGroups });
@@ -57,57 +47,59 @@ describe('GroupsGuard', () => {
   const routes = Routes.prototype;
 
   it('lets a route without @Groups through, even without a caller', () => {
-    expect(guard.canActivate(contextFor(routes.unmarked))).toBe(true);
+    expect(guard.canActivate(guardContext(routes.unmarked))).toBe(true);
   });
 
   it('is satisfied by any one of the listed groups', () => {
-    expect(guard.canActivate(contextFor(routes.editorsOrOps, caller(['Everyone', 'Ops'])))).toBe(true);
-    expect(guard.canActivate(contextFor(routes.editorsOrOps, caller(['Editors'])))).toBe(true);
+    expect(guard.canActivate(guardContext(routes.editorsOrOps, caller(['Everyone', 'Ops'])))).toBe(true);
+    expect(guard.canActivate(guardContext(routes.editorsOrOps, caller(['Editors'])))).toBe(true);
   });
 
   it('refuses a caller in none of the groups with a 403 naming the groups', () => {
-    const error = forbidden(guard, contextFor(routes.editorsOrOps, caller(['Everyone'])));
+    const error = forbidden(guard, guardContext(routes.editorsOrOps, caller(['Everyone'])));
     expect(error.getStatus()).toBe(403);
     expect(error.message).toContain('Editors');
     expect(error.message).toContain('Ops');
   });
 
   it('matches group names exactly and case-sensitively', () => {
-    forbidden(guard, contextFor(routes.editorsOrOps, caller(['ops', 'Editor', 'Ops '])));
+    forbidden(guard, guardContext(routes.editorsOrOps, caller(['ops', 'Editor', 'Ops '])));
   });
 
   it('refuses when there is no caller', () => {
-    forbidden(guard, contextFor(routes.editorsOrOps));
+    forbidden(guard, guardContext(routes.editorsOrOps));
   });
 
   it('resolves ADMIN_GROUPS to the configured admin groups', () => {
-    expect(guard.canActivate(contextFor(routes.admins, caller(['Admins'])))).toBe(true);
-    const error = forbidden(guard, contextFor(routes.admins, caller(['Ops'])));
+    expect(guard.canActivate(guardContext(routes.admins, caller(['Admins'])))).toBe(true);
+    const error = forbidden(guard, guardContext(routes.admins, caller(['Ops'])));
     expect(error.message).toContain('Admins');
   });
 
   it('follows ADMIN_GROUPS when it names other groups', () => {
     const ops = guardWith('Ops, SiteAdmins');
-    expect(ops.canActivate(contextFor(routes.admins, caller(['SiteAdmins'])))).toBe(true);
-    const error = forbidden(ops, contextFor(routes.admins, caller(['Admins'])));
+    expect(ops.canActivate(guardContext(routes.admins, caller(['SiteAdmins'])))).toBe(true);
+    const error = forbidden(ops, guardContext(routes.admins, caller(['Admins'])));
     expect(error.message).toContain('Ops, SiteAdmins');
     expect(error.message).not.toContain('Admins,');
   });
 
   it('combines ADMIN_GROUPS with literal groups', () => {
-    expect(guard.canActivate(contextFor(routes.adminsOrAuditors, caller(['Auditors'])))).toBe(true);
-    expect(guard.canActivate(contextFor(routes.adminsOrAuditors, caller(['Admins'])))).toBe(true);
-    forbidden(guard, contextFor(routes.adminsOrAuditors, caller(['Ops'])));
+    expect(guard.canActivate(guardContext(routes.adminsOrAuditors, caller(['Auditors'])))).toBe(true);
+    expect(guard.canActivate(guardContext(routes.adminsOrAuditors, caller(['Admins'])))).toBe(true);
+    forbidden(guard, guardContext(routes.adminsOrAuditors, caller(['Ops'])));
   });
 
   it('refuses everyone when ADMIN_GROUPS is configured empty', () => {
     const none = guardWith('');
-    const error = forbidden(none, contextFor(routes.admins, caller(['Admins'])));
+    const error = forbidden(none, guardContext(routes.admins, caller(['Admins'])));
     expect(error.message).toContain('none configured');
   });
 
   it('reads groups declared on the controller class', () => {
-    forbidden(guard, contextFor(AdminOnly.prototype.list, caller(['Everyone']), AdminOnly));
-    expect(guard.canActivate(contextFor(AdminOnly.prototype.list, caller(['Admins']), AdminOnly))).toBe(true);
+    forbidden(guard, guardContext(AdminOnly.prototype.list, caller(['Everyone']), AdminOnly));
+    expect(guard.canActivate(guardContext(AdminOnly.prototype.list, caller(['Admins']), AdminOnly))).toBe(
+      true,
+    );
   });
 });

@@ -1,22 +1,10 @@
-import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InsufficientScopeError } from '../bearer-errors.js';
 import { Scopes } from '../decorators/scopes.decorator.js';
-import type { Principal } from '../principal.js';
 import { ScopesGuard } from './scopes.guard.js';
+import { guardContext, principalWith } from '../../../test/fixtures/guard-context.js';
 
-function caller(scopes: string[]): Principal {
-  return { sub: 'alice', uid: null, cid: null, scopes, groups: [], isAdmin: false, exp: 0 };
-}
-
-/** Just enough of an ExecutionContext for a guard: the handler, its class and the request. */
-function contextFor(handler: () => unknown, principal?: Principal, controller: object = class Plain {}) {
-  return {
-    getHandler: () => handler,
-    getClass: () => controller,
-    switchToHttp: () => ({ getRequest: () => ({ principal }) }),
-  } as unknown as ExecutionContext;
-}
+const caller = (scopes: string[]) => principalWith({ scopes });
 
 class ReadController {
   @Scopes(['messages:read'])
@@ -41,38 +29,38 @@ describe('ScopesGuard', () => {
   const proto = ReadController.prototype;
 
   it('lets a route without @Scopes through, even without a caller', () => {
-    expect(guard.canActivate(contextFor(proto.unmarked))).toBe(true);
+    expect(guard.canActivate(guardContext(proto.unmarked))).toBe(true);
   });
 
   it('lets a caller holding the scope through', () => {
-    expect(guard.canActivate(contextFor(proto.read, caller(['messages:read'])))).toBe(true);
+    expect(guard.canActivate(guardContext(proto.read, caller(['messages:read'])))).toBe(true);
   });
 
   it('needs every listed scope, not just one', () => {
     const both = caller(['messages:read', 'messages:write']);
-    expect(guard.canActivate(contextFor(proto.readAndWrite, both))).toBe(true);
-    expect(() => guard.canActivate(contextFor(proto.readAndWrite, caller(['messages:read'])))).toThrow(
+    expect(guard.canActivate(guardContext(proto.readAndWrite, both))).toBe(true);
+    expect(() => guard.canActivate(guardContext(proto.readAndWrite, caller(['messages:read'])))).toThrow(
       InsufficientScopeError,
     );
   });
 
   it('matches scopes exactly', () => {
-    expect(() => guard.canActivate(contextFor(proto.read, caller(['messages:readx'])))).toThrow(
+    expect(() => guard.canActivate(guardContext(proto.read, caller(['messages:readx'])))).toThrow(
       InsufficientScopeError,
     );
-    expect(() => guard.canActivate(contextFor(proto.read, caller(['Messages:Read'])))).toThrow(
+    expect(() => guard.canActivate(guardContext(proto.read, caller(['Messages:Read'])))).toThrow(
       InsufficientScopeError,
     );
   });
 
   it('refuses a route with @Scopes when there is no caller', () => {
-    expect(() => guard.canActivate(contextFor(proto.read))).toThrow(InsufficientScopeError);
+    expect(() => guard.canActivate(guardContext(proto.read))).toThrow(InsufficientScopeError);
   });
 
   it('throws insufficient_scope carrying every required scope for the challenge', () => {
     let thrown: unknown;
     try {
-      guard.canActivate(contextFor(proto.readAndWrite, caller([])));
+      guard.canActivate(guardContext(proto.readAndWrite, caller([])));
     } catch (error) {
       thrown = error;
     }
@@ -84,12 +72,12 @@ describe('ScopesGuard', () => {
   });
 
   it('reads scopes declared on the controller class', () => {
-    const context = contextFor(ClassScoped.prototype.inherited, caller(['messages:write']), ClassScoped);
+    const context = guardContext(ClassScoped.prototype.inherited, caller(['messages:write']), ClassScoped);
     expect(() => guard.canActivate(context)).toThrow(InsufficientScopeError);
   });
 
   it('lets a handler override the class scopes', () => {
-    const context = contextFor(ClassScoped.prototype.overridden, caller(['messages:write']), ClassScoped);
+    const context = guardContext(ClassScoped.prototype.overridden, caller(['messages:write']), ClassScoped);
     expect(guard.canActivate(context)).toBe(true);
   });
 });
