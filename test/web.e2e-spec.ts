@@ -24,6 +24,24 @@ async function startDevApp(dev: DevIssuer, env: Record<string, string> = {}) {
   return app;
 }
 
+/** A development issuer and the app on it for one test; both closed however the test ends. */
+async function withDevApp(
+  env: Record<string, string>,
+  test: (server: ReturnType<NestFastifyApplication['getHttpServer']>) => Promise<void>,
+): Promise<void> {
+  const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
+  try {
+    const app = await startDevApp(dev, env);
+    try {
+      await test(app.getHttpServer());
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await dev.stop();
+  }
+}
+
 describe('demo page with the built-in development issuer', () => {
   let dev: DevIssuer;
   let app: NestFastifyApplication;
@@ -118,30 +136,24 @@ describe('demo page configuration', () => {
   });
 
   it('never offers the development sign-in in production, even if a development issuer were running', async () => {
-    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
-    const app = await startDevApp(dev, {
-      NODE_ENV: 'production',
-      OKTA_ISSUER: 'http://127.0.0.1:1/oauth2/default',
-    });
-    try {
-      const server = app.getHttpServer();
-      const config = await request(server).get('/api/web-config').expect(200);
-      expect(config.body.mode).not.toBe('development');
-      await request(server)
-        .post('/api/dev/token')
-        .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
-        .expect(404);
-    } finally {
-      await app.close();
-      await dev.stop();
-    }
+    await withDevApp(
+      {
+        NODE_ENV: 'production',
+        OKTA_ISSUER: 'http://127.0.0.1:1/oauth2/default',
+      },
+      async (server) => {
+        const config = await request(server).get('/api/web-config').expect(200);
+        expect(config.body.mode).not.toBe('development');
+        await request(server)
+          .post('/api/dev/token')
+          .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
+          .expect(404);
+      },
+    );
   });
 
   it('has no development sign-in when the API listens beyond loopback', async () => {
-    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
-    const app = await startDevApp(dev, { HOST: '0.0.0.0' });
-    try {
-      const server = app.getHttpServer();
+    await withDevApp({ HOST: '0.0.0.0' }, async (server) => {
       const config = await request(server).get('/api/web-config').expect(200);
       expect(config.body).toMatchObject({
         mode: 'unconfigured',
@@ -151,17 +163,11 @@ describe('demo page configuration', () => {
         .post('/api/dev/token')
         .send({ sub: 'mallory', scopes: ['messages:read'], groups: ['Admins'] })
         .expect(404);
-    } finally {
-      await app.close();
-      await dev.stop();
-    }
+    });
   });
 
   it('mints development tokens for the first OKTA_CLIENT_IDS entry, so the API accepts them', async () => {
-    const dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
-    const app = await startDevApp(dev, { OKTA_CLIENT_IDS: 'demo-spa,other' });
-    try {
-      const server = app.getHttpServer();
+    await withDevApp({ OKTA_CLIENT_IDS: 'demo-spa,other' }, async (server) => {
       const token = await request(server)
         .post('/api/dev/token')
         .send({ sub: 'alice@example.com', scopes: ['messages:read'], groups: [] })
@@ -171,10 +177,7 @@ describe('demo page configuration', () => {
         .set('Authorization', `Bearer ${String(token.body.access_token)}`)
         .expect(200);
       expect(me.body).toMatchObject({ sub: 'alice@example.com', cid: 'demo-spa' });
-    } finally {
-      await app.close();
-      await dev.stop();
-    }
+    });
   });
 
   it('rejects an OKTA_SPA_CLIENT_ID that is not a client id, naming the variable', () => {
