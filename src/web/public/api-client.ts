@@ -1,3 +1,4 @@
+import type { Message, MessagePage } from '../../messages/message.js';
 import { explainApiError, needsSignIn, type ApiFailure } from './api-errors.js';
 
 /** An API call that failed; `message` is already in plain words for the person. */
@@ -22,17 +23,8 @@ export interface Me {
   expiresAt: string;
 }
 
-export interface Message {
-  id: string;
-  text: string;
-  date: string;
-  author: string;
-}
-
-export interface MessagePage {
-  messages: Message[];
-  nextCursor: string | null;
-}
+// The API's own response types. Type-only, so the page's compiled module imports nothing from them.
+export type { Message, MessagePage };
 
 /** Calls the API on this origin with `Authorization: Bearer <access token>`. */
 export class ApiClient {
