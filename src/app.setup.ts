@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
+import { batchResponseWrites } from './common/write-batching.js';
 import { useSecurityHeaders } from './security/security-headers.js';
 
 /** Names every bad field: `text must be ...; property foo should not exist`. */
@@ -43,6 +44,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     maxAge: 600,
   });
   useSecurityHeaders(app, config);
+  batchResponseWrites(app.getHttpAdapter().getInstance());
   setupApiDocs(app, config);
   // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
   await app.init();
