@@ -219,6 +219,31 @@ describe('messages: scopes, groups and admins', () => {
         .set('Origin', 'http://localhost:8080');
       expect(response.status).toBe(401);
       expect(response.headers['access-control-allow-origin']).toBe('http://localhost:8080');
+      expect(response.headers.vary).toMatch(/origin/i);
+    });
+
+    it('adds it to unknown routes and to bodies refused before any guard runs', async () => {
+      const token = env.token();
+      const responses = [
+        await request(env.api.server).get('/api/nowhere').set('Origin', 'http://localhost:8080'),
+        await request(env.api.server)
+          .post('/api/messages')
+          .set('Origin', 'http://localhost:8080')
+          .set('Authorization', `Bearer ${token}`)
+          .set('Content-Type', 'application/json')
+          .send('{"text": '),
+        await request(env.api.server)
+          .post('/api/messages')
+          .set('Origin', 'http://localhost:8080')
+          .set('Authorization', `Bearer ${token}`)
+          .set('Content-Type', 'application/xml')
+          .send('<text>hi</text>'),
+      ];
+      expect(responses.map((response) => response.status)).toEqual([404, 400, 415]);
+      for (const response of responses) {
+        expect(response.headers['access-control-allow-origin']).toBe('http://localhost:8080');
+        expect(response.headers['access-control-expose-headers']).toMatch(/WWW-Authenticate/);
+      }
     });
 
     it('gives a disallowed origin no Access-Control-Allow-Origin', async () => {
