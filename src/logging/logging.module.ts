@@ -3,6 +3,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { APP_CONFIG, type AppConfig, type LoggingConfig } from '../config/app-config.js';
 import { AppLogger } from './app.logger.js';
 import { AuditLogger } from './audit.logger.js';
+import { LineBatcher } from './line-batcher.js';
 import { ROOT_LOGGER } from './root-logger.js';
 import { RequestIdHooks } from './request-id.hooks.js';
 import { RequestLog } from './request.log.js';
@@ -12,22 +13,16 @@ const BATCH_BYTES = 4096;
 const FLUSH_INTERVAL_MS = 500;
 
 /**
- * Where log lines go. JSON goes through an asynchronous destination (sonic-boom) that batches
- * lines into few writes, so a request neither waits on stdout nor costs a system call of its
- * own; pino flushes what is left on exit. Pretty output runs pino-pretty in a worker.
+ * Where log lines go. JSON lines are batched (`LineBatcher`) and go through an asynchronous
+ * destination (sonic-boom), so a request neither waits on stdout nor costs a system call of its
+ * own; what is pending is flushed on exit. Pretty output runs pino-pretty in a worker.
  */
 function destination(config: LoggingConfig): DestinationStream {
   if (config.format === 'pretty') {
     return pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true } });
   }
-  const stream = pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES });
-  setInterval(() => {
-    try {
-      stream.flush();
-    } catch {
-      // Destroyed at shutdown: nothing left to flush.
-    }
-  }, FLUSH_INTERVAL_MS).unref();
+  const stream = new LineBatcher(pino.destination({ dest: 1, sync: false }), BATCH_BYTES);
+  setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
   return stream;
 }
 
