@@ -26,16 +26,17 @@ export function helmetFor(config: AppConfig): ReturnType<typeof helmet> {
 /**
  * helmet's headers for this configuration, computed once by running helmet against a response that
  * records them. None of them depends on the request (no CSP nonce is configured), so every
- * response gets the same set.
+ * response gets the same set. Names are lower-cased, as Fastify stores them, so that it does
+ * not lower-case a fresh copy of each on every response.
  */
 export function securityHeaders(config: AppConfig): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: string | number | readonly string[]): void {
-      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
     },
     removeHeader(name: string): void {
-      delete headers[name];
+      delete headers[name.toLowerCase()];
     },
   };
   let outcome: { error?: unknown } | undefined;
