@@ -14,6 +14,24 @@ export function memoryOf(pid) {
   }
 }
 
+/**
+ * The machine's CPU counters (Linux /proc/stat, all CPUs). `stolenPercent(before, after)` is the
+ * share of the time the hypervisor gave this virtual machine's CPUs to someone else: on a shared
+ * host it is what makes the same build measure slower in one round than in the next.
+ */
+export function machineCpu() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { steal: fields[7] ?? 0, total: fields.reduce((sum, value) => sum + value, 0) };
+  } catch {
+    return { steal: NaN, total: NaN };
+  }
+}
+
+export function stolenPercent(before, after) {
+  return (100 * (after.steal - before.steal)) / (after.total - before.total);
+}
+
 /** CPU time (user + system) a process has used so far, in ms: less at the mercy of a busy machine than wall time. */
 export function cpuMsOf(pid) {
   try {
