@@ -40,6 +40,7 @@ describe('writeAtEndOfTurn', () => {
     app.get('/boom', () => {
       throw new Error('boom');
     });
+    app.get('/bad-header', (_request, reply) => reply.header('x-bad', 'a\u0007b').send({ ok: true }));
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const [json, stream, boom, missing] = await Promise.all(
@@ -51,6 +52,11 @@ describe('writeAtEndOfTurn', () => {
       expect(await stream.text()).toBe('ab');
       expect(boom.status).toBe(500);
       expect(missing.status).toBe(404);
+      // A response Node refuses to write is a 500, not an uncaught exception that ends the process.
+      const refused = await fetch(`${url}/bad-header`);
+      expect(refused.status).toBe(500);
+      expect(refused.headers.get('x-bad')).toBeNull();
+      expect((await fetch(`${url}/json`)).status).toBe(201);
     } finally {
       await app.close();
     }

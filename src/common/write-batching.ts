@@ -15,10 +15,23 @@ import type { FastifyInstance, onSendHookHandler } from 'fastify';
  * server is idle; a few milliseconds at saturation, where it is outweighed by the higher
  * throughput). Order per connection is kept: immediates run first in, first out. Nothing about
  * the response changes: status, headers and payload are final when `onSend` runs.
+ *
+ * Writing can throw (Node refuses a header value with a control character). Called from the
+ * route, that throw reached the error handler; called from an immediate it would be uncaught and
+ * end the process. So it is handed back to Fastify as this hook's error, which answers 500
+ * through the same error handler.
  */
 export const writeAtEndOfTurn: onSendHookHandler = (_request, _reply, payload, done) => {
-  setImmediate(done, null, payload);
+  setImmediate(write, done, payload);
 };
+
+function write(done: (error: Error | null, payload?: unknown) => void, payload: unknown): void {
+  try {
+    done(null, payload);
+  } catch (error) {
+    done(error instanceof Error ? error : new Error(String(error)));
+  }
+}
 
 /** Registers {@link writeAtEndOfTurn} for every route, errors and 404s included. */
 export function batchResponseWrites(instance: FastifyInstance): void {
