@@ -1,9 +1,9 @@
 import { BadRequestException, RequestMethod, type ValidationError } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
+import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
-import { batchResponseWrites } from './common/write-batching.js';
 import { useSecurityHeaders } from './security/security-headers.js';
 
 /** Names every bad field: `text must be ...; property foo should not exist`. */
@@ -46,8 +46,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     // headers onto the raw response so that responses Nest middleware writes itself carry them
     // (this app has none). That copy sends Node down its slower header path for every header of
     // every response: about 10% of the CPU of a GET under load. preParsing still runs before
-    // body parsing, guards and handlers, for 404s too, so preflights and errors are unchanged; only
-    // the 503 Nest's adapter answers while shutting down comes before it and has no CORS headers.
+    // body parsing, guards and handlers, for 404s too, so preflights and errors are unchanged. (The
+    // 503 Nest's adapter answers while shutting down has no CORS headers either way: its hook runs
+    // before Nest's own CORS hook too.)
     hook: 'preParsing',
   });
   useSecurityHeaders(app, config);
