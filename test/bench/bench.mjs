@@ -8,7 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AUDIENCE, CLIENT_ID, startIssuer, subject } from './lib/issuer.mjs';
 import { load } from './lib/load.mjs';
-import { machineCpu, startTarget, stolenPercent } from './lib/processes.mjs';
+import { startTarget } from './lib/processes.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 // A shared machine makes the figures noisy, so a missed target fails the run only when asked;
@@ -187,9 +187,7 @@ async function main() {
   for (let round = 0; round < settings.rounds; round += 1) {
     const line = [];
     for (const key of orders[round % orders.length]) {
-      const before = machineCpu();
       const result = await run(key, settings.seconds);
-      result.stealPercent = stolenPercent(before, machineCpu());
       results[key].push(result);
       line.push(`${key} ${fmt(result.rps)} req/s p99 ${result.p99} ms (steal ${fmt(result.stealPercent)}%)`);
     }
@@ -247,9 +245,7 @@ async function main() {
   const curve = [];
   for (const count of [10, 1000, settings.maxTokens]) {
     const set = count <= tokens.length ? tokens.slice(0, count) : await issuer.mint(count, USERS);
-    const before = machineCpu();
     const result = await run('a', settings.curveSeconds, { tokens: set });
-    result.stealPercent = stolenPercent(before, machineCpu());
     curve.push({ kind: 'tokens', count, ...result });
     log(
       `${count} distinct tokens: ${fmt(result.rps)} req/s, p99 ${result.p99} ms, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
@@ -273,9 +269,7 @@ async function main() {
       origin: ORIGIN,
     };
     await load({ ...args, seconds: 1 });
-    const before = machineCpu();
     const result = await load({ ...args, seconds: settings.curveSeconds });
-    result.stealPercent = stolenPercent(before, machineCpu());
     curve.push({ kind: 'messagesPerUser', count: perUser, ...result });
     log(
       `${perUser} messages per user (${few.length} users, ${few.length * perUser} rows, pages of 10): ${fmt(result.rps)} req/s, p99 ${result.p99} ms, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,

@@ -1,5 +1,6 @@
 // One load run with autocannon: GET `path` with the bearer token rotating over `tokens`.
 import autocannon from 'autocannon';
+import { machineCpu, stolenPercent } from './processes.mjs';
 
 export async function load({ url, path = '/api/messages', tokens, connections, seconds, origin }) {
   let next = 0;
@@ -13,6 +14,7 @@ export async function load({ url, path = '/api/messages', tokens, connections, s
       return req;
     },
   };
+  const before = machineCpu();
   const result = await autocannon({
     url,
     connections,
@@ -20,6 +22,7 @@ export async function load({ url, path = '/api/messages', tokens, connections, s
     requests: [request],
     timeout: 10,
   });
+  const stealPercent = stolenPercent(before, machineCpu());
   const failed = result.errors + result.timeouts + result.non2xx;
   return {
     requests: result.requests.total,
@@ -29,5 +32,7 @@ export async function load({ url, path = '/api/messages', tokens, connections, s
     max: result.latency.max,
     failed,
     non2xx: result.non2xx,
+    // The share of the machine's CPU the hypervisor gave to other guests during the run.
+    stealPercent,
   };
 }
