@@ -224,20 +224,17 @@ describe('messages: scopes, groups and admins', () => {
 
     it('adds it to unknown routes and to bodies refused before any guard runs', async () => {
       const token = env.token();
+      const post = (contentType: string, body: string) =>
+        request(env.api.server)
+          .post('/api/messages')
+          .set('Origin', 'http://localhost:8080')
+          .set('Authorization', `Bearer ${token}`)
+          .set('Content-Type', contentType)
+          .send(body);
       const responses = [
         await request(env.api.server).get('/api/nowhere').set('Origin', 'http://localhost:8080'),
-        await request(env.api.server)
-          .post('/api/messages')
-          .set('Origin', 'http://localhost:8080')
-          .set('Authorization', `Bearer ${token}`)
-          .set('Content-Type', 'application/json')
-          .send('{"text": '),
-        await request(env.api.server)
-          .post('/api/messages')
-          .set('Origin', 'http://localhost:8080')
-          .set('Authorization', `Bearer ${token}`)
-          .set('Content-Type', 'application/xml')
-          .send('<text>hi</text>'),
+        await post('application/json', '{"text": '),
+        await post('application/xml', '<text>hi</text>'),
       ];
       expect(responses.map((response) => response.status)).toEqual([404, 400, 415]);
       for (const response of responses) {
