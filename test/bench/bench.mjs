@@ -174,7 +174,15 @@ async function main() {
   log(`cold start of b: ${fmt(targets.b.coldStartMs)} ms, c: ${fmt(targets.c.coldStartMs)} ms`);
 
   const run = (key, seconds, extra = {}) =>
-    load({ url: targets[key].url, tokens, connections: CONNECTIONS, seconds, origin: ORIGIN, ...extra });
+    load({
+      url: targets[key].url,
+      pid: targets[key].pid,
+      tokens,
+      connections: CONNECTIONS,
+      seconds,
+      origin: ORIGIN,
+      ...extra,
+    });
   log(`warm-up: ${settings.warmup} s each`);
   for (const key of ['a', 'b', 'c']) await run(key, settings.warmup);
 
@@ -189,7 +197,9 @@ async function main() {
     for (const key of orders[round % orders.length]) {
       const result = await run(key, settings.seconds);
       results[key].push(result);
-      line.push(`${key} ${fmt(result.rps)} req/s p99 ${result.p99} ms (steal ${fmt(result.stealPercent)}%)`);
+      line.push(
+        `${key} ${fmt(result.rps)} req/s p99 ${result.p99} ms (steal ${fmt(result.stealPercent)}%, load generator ${fmt(result.generatorCpuPercent)}%)`,
+      );
     }
     const [a, b, c] = ['a', 'b', 'c'].map((key) => results[key][round].rps);
     log(
@@ -209,6 +219,9 @@ async function main() {
       requests: list.reduce((sum, r) => sum + r.requests, 0),
       failed: list.reduce((sum, r) => sum + r.failed, 0),
       stealPercent: median(list.map((r) => r.stealPercent)),
+      cpuUs: median(list.map((r) => r.targetCpuUs)),
+      cpuPercent: median(list.map((r) => r.targetCpuPercent)),
+      generatorCpuPercent: median(list.map((r) => r.generatorCpuPercent)),
       ...targets[key].memory(),
     };
   }
@@ -222,16 +235,16 @@ async function main() {
     `## Results (medians over ${settings.rounds} rounds of ${settings.seconds} s, ${CONNECTIONS} connections)`,
   );
   log(
-    '| target | req/s | p50 ms | p99 ms | worst p99 ms | requests | failed | RSS after MB | peak RSS MB | CPU stolen % |',
+    '| target | req/s | p50 ms | p99 ms | worst p99 ms | requests | failed | RSS after MB | peak RSS MB | CPU µs/req | target CPU % | generator CPU % | CPU stolen % |',
   );
-  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of Object.values(summary)) {
     log(
-      `| ${s.name} | ${fmt(s.rps)} | ${s.p50} | ${s.p99} | ${s.worstP99} | ${s.requests} | ${s.failed} | ${fmt(s.rssMb)} | ${fmt(s.peakRssMb)} | ${fmt(s.stealPercent)} |`,
+      `| ${s.name} | ${fmt(s.rps)} | ${s.p50} | ${s.p99} | ${s.worstP99} | ${s.requests} | ${s.failed} | ${fmt(s.rssMb)} | ${fmt(s.peakRssMb)} | ${fmt(s.cpuUs)} | ${fmt(s.cpuPercent)} | ${fmt(s.generatorCpuPercent)} | ${fmt(s.stealPercent)} |`,
     );
   }
   log(
-    "CPU stolen: the share of the machine's CPU time the hypervisor gave to other guests during the rounds (median).",
+    "CPU µs/req: the target's CPU time per request. Target and generator CPU %: share of one core (100 = one core busy throughout); the load generator (autocannon, in this process) can use one core at most, so near 100 it, not the target, sets the figure. CPU stolen: the share of the machine's CPU time the hypervisor gave to other guests during the rounds. All medians.",
   );
   log();
   log(`a/b (this API / Okta Express sample): ${fmt(ratioAB, 2)}x   (target >= ${TARGETS.rps}, aim 6)`);
@@ -248,7 +261,7 @@ async function main() {
     const result = await run('a', settings.curveSeconds, { tokens: set });
     curve.push({ kind: 'tokens', count, ...result });
     log(
-      `${count} distinct tokens: ${fmt(result.rps)} req/s, p99 ${result.p99} ms, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
+      `${count} distinct tokens: ${fmt(result.rps)} req/s, p99 ${result.p99} ms, ${fmt(result.targetCpuUs)} µs CPU/req, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
     );
   }
   const afterCurve = targets.a.memory();
@@ -267,12 +280,13 @@ async function main() {
       tokens: few,
       connections: CONNECTIONS,
       origin: ORIGIN,
+      pid: target.pid,
     };
     await load({ ...args, seconds: 1 });
     const result = await load({ ...args, seconds: settings.curveSeconds });
     curve.push({ kind: 'messagesPerUser', count: perUser, ...result });
     log(
-      `${perUser} messages per user (${few.length} users, ${few.length * perUser} rows, pages of 10): ${fmt(result.rps)} req/s, p99 ${result.p99} ms, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
+      `${perUser} messages per user (${few.length} users, ${few.length * perUser} rows, pages of 10): ${fmt(result.rps)} req/s, p99 ${result.p99} ms, ${fmt(result.targetCpuUs)} µs CPU/req, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
     );
     await stop(target);
   }
