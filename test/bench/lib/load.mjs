@@ -29,11 +29,12 @@ export async function load({ url, path = '/api/messages', tokens, connections, s
   const stealPercent = stolenPercent(before, machineCpu());
   const generator = process.cpuUsage(generatorBefore);
   const targetMs = pid === undefined ? NaN : cpuMsOf(pid) - targetBefore;
-  const wallMs = (result.duration || seconds) * 1000;
+  const runSeconds = result.duration || seconds;
+  const wallMs = runSeconds * 1000;
   const failed = result.errors + result.timeouts + result.non2xx;
   return {
     requests: result.requests.total,
-    rps: result.requests.total / (result.duration || seconds),
+    rps: result.requests.total / runSeconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     max: result.latency.max,
