@@ -68,7 +68,10 @@ function seed(path, users, perUser) {
 /** `node`'s arguments in package.json's `start` script: (a) runs exactly as `npm start` does. */
 function startArguments() {
   const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
-  const [command, ...args] = start.trim().split(/\s+/);
+  const [command, ...args] = start
+    .trim()
+    .replace(/^exec\s+/, '')
+    .split(/\s+/);
   if (command !== 'node') throw new Error(`npm start is expected to run node directly: ${start}`);
   return args.map((arg) => (arg.startsWith('dist/') ? join(root, arg) : arg));
 }
