@@ -139,7 +139,7 @@ describe('SIGTERM to `npm start`', () => {
       expect(await refusesConnections(url)).toBe(true);
     } finally {
       try {
-        process.kill(-(npm.pid ?? 0), 'SIGKILL');
+        if (npm.pid !== undefined) process.kill(-npm.pid, 'SIGKILL');
       } catch {
         // The group is gone already.
       }
