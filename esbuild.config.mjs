@@ -4,7 +4,7 @@
 // "Performance" section. The bundle starts from tsc's output, so the decorator metadata Nest's
 // dependency injection reads (`emitDecoratorMetadata`, which esbuild does not emit) is already there.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,7 +93,7 @@ const tscOutput = {
   },
 };
 
-await build({
+const result = await build({
   entryPoints: ['dist/main.js'],
   outfile: 'dist/server.js',
   bundle: true,
@@ -112,5 +112,13 @@ await build({
   sourcesContent: false,
   plugins: [tscOutput],
   logLevel: 'warning',
+  // Written below instead, each file whole: an instance starting while another build runs (two
+  // `npm start`s at once on a fresh checkout) never loads a half-written bundle.
+  write: false,
 });
 if (!terminusPatched) throw new Error('@nestjs/terminus was not bundled as expected');
+for (const { path, contents } of result.outputFiles) {
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, contents);
+  await rename(partial, path);
+}
