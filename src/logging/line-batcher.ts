@@ -20,11 +20,12 @@ export interface AsyncDestination {
  */
 export class LineBatcher implements DestinationStream {
   private lines: string[] = [];
-  private bytes = 0;
+  /** Characters pending (the bytes of ASCII lines; a little fewer than the bytes otherwise). */
+  private pendingLength = 0;
 
   constructor(
     private readonly out: AsyncDestination,
-    private readonly batchBytes: number,
+    private readonly batchLength: number,
   ) {
     onExit.registerBeforeExit(this, (batcher: LineBatcher) => batcher.drain());
     onExit.register(this, (batcher: LineBatcher) => batcher.flushSync());
@@ -32,8 +33,8 @@ export class LineBatcher implements DestinationStream {
 
   write(line: string): void {
     this.lines.push(line);
-    this.bytes += line.length;
-    if (this.bytes >= this.batchBytes) this.drain();
+    this.pendingLength += line.length;
+    if (this.pendingLength >= this.batchLength) this.drain();
   }
 
   flush(callback?: (error?: Error) => void): void {
@@ -51,7 +52,7 @@ export class LineBatcher implements DestinationStream {
     if (this.lines.length === 0) return;
     const batch = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
     this.lines = [];
-    this.bytes = 0;
+    this.pendingLength = 0;
     if (!this.out.destroyed) this.out.write(batch);
   }
 }

@@ -8,8 +8,8 @@ import { ROOT_LOGGER } from './root-logger.js';
 import { RequestIdHooks } from './request-id.hooks.js';
 import { RequestLog } from './request.log.js';
 
-/** Lines are written in batches of at least this many bytes, and at least this often. */
-const BATCH_BYTES = 4096;
+/** Lines are written in batches of at least this many characters (4 KB of ASCII), and at least this often. */
+const BATCH_LENGTH = 4096;
 const FLUSH_INTERVAL_MS = 500;
 
 /**
@@ -21,7 +21,7 @@ function destination(config: LoggingConfig): DestinationStream {
   if (config.format === 'pretty') {
     return pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true } });
   }
-  const stream = new LineBatcher(pino.destination({ dest: 1, sync: false }), BATCH_BYTES);
+  const stream = new LineBatcher(pino.destination({ dest: 1, sync: false }), BATCH_LENGTH);
   setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
   return stream;
 }
