@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import request from 'supertest';
@@ -101,48 +100,17 @@ describe('SIGTERM to `npm start`', () => {
   // on: without `exec` in the script, npm and the shell exit and the server lives on, still
   // holding its port, and is never shut down gracefully.
   it('reaches the server, which shuts down and exits 0, and npm with it', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOST: '127.0.0.1', PORT: '0' };
-    for (const name of Object.keys(env)) if (name.startsWith('OKTA_')) delete env[name];
-    Object.assign(env, { NODE_ENV: 'development', DEV_ISSUER_PORT: '0', DATABASE_URL: 'sqlite::memory:' });
     // --ignore-scripts skips `prestart` (the build, done once for the whole run), not `start` itself.
-    // In a process group of its own, so that whatever is left is killed with the group at the end.
-    const npm = spawn('npm', ['start', '--ignore-scripts'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      npm.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const npm = await startApiProcess({}, { command: ['npm', 'start', '--ignore-scripts'], detached: true });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const match = /API listening on (http:\/\/\S+)/.exec(output);
-          if (match?.[1]) {
-            clearInterval(timer);
-            resolve(match[1]);
-          }
-        }, 50);
-        void exited.then(() => {
-          clearInterval(timer);
-          reject(new Error(`npm start exited before the API listened:\n${output}`));
-        });
-      });
-      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${npm.url}/health/live`)).status).toBe(200);
 
-      npm.kill('SIGTERM');
-      expect(await exited).toEqual({ code: 0, signal: null });
-      expect(output).toContain('SIGTERM: no longer accepting connections');
-      expect(await refusesConnections(url)).toBe(true);
+      npm.child.kill('SIGTERM');
+      expect(await npm.exited).toEqual({ code: 0, signal: null });
+      expect(npm.output()).toContain('SIGTERM: no longer accepting connections');
+      expect(await refusesConnections(npm.url)).toBe(true);
     } finally {
-      try {
-        if (npm.pid !== undefined) process.kill(-npm.pid, 'SIGKILL');
-      } catch {
-        // The group is gone already.
-      }
+      await npm.stop();
     }
   });
 });
