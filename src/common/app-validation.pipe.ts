@@ -29,8 +29,9 @@ export class AppValidationPipe extends ValidationPipe {
     const { metatype } = metadata;
     if (metadata.type !== 'query' || !metatype) return super.transform(value, metadata);
     let memo = this.memos.get(metatype);
-    const key = memo === false ? undefined : memoKey(value);
-    if (memo === false || key === undefined) return super.transform(value, metadata);
+    if (memo === false) return super.transform(value, metadata);
+    const key = memoKey(value);
+    if (key === undefined) return super.transform(value, metadata);
     const template = memo?.get(key);
     if (template) return Object.assign(Object.create(metatype.prototype as object) as object, template);
     const result: unknown = await super.transform(value, metadata);
