@@ -263,13 +263,13 @@ async function main() {
   log();
   log(`## Cost curve of a (${settings.curveSeconds} s each)`);
   const curve = [];
+  const curveFigures = (result) =>
+    `${fmt(result.rps)} req/s, p99 ${result.p99} ms, ${fmt(result.targetCpuUs)} µs CPU/req, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`;
   for (const count of [10, 1000, settings.maxTokens]) {
     const set = count <= tokens.length ? tokens.slice(0, count) : await issuer.mint(count, USERS);
     const result = await run('a', settings.curveSeconds, { tokens: set });
     curve.push({ kind: 'tokens', count, ...result });
-    log(
-      `${count} distinct tokens: ${fmt(result.rps)} req/s, p99 ${result.p99} ms, ${fmt(result.targetCpuUs)} µs CPU/req, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
-    );
+    log(`${count} distinct tokens: ${curveFigures(result)}`);
   }
   const afterCurve = targets.a.memory();
   log(`a after the curve: RSS ${fmt(afterCurve.rssMb)} MB, peak ${fmt(afterCurve.peakRssMb)} MB`);
@@ -293,7 +293,7 @@ async function main() {
     const result = await load({ ...args, seconds: settings.curveSeconds });
     curve.push({ kind: 'messagesPerUser', count: perUser, ...result });
     log(
-      `${perUser} messages per user (${few.length} users, ${few.length * perUser} rows, pages of 10): ${fmt(result.rps)} req/s, p99 ${result.p99} ms, ${fmt(result.targetCpuUs)} µs CPU/req, failed ${result.failed} (steal ${fmt(result.stealPercent)}%)`,
+      `${perUser} messages per user (${few.length} users, ${few.length * perUser} rows, pages of 10): ${curveFigures(result)}`,
     );
     await stop(target);
   }
