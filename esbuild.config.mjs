@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asciiSource } from './scripts/ascii-source.mjs';
 
 /**
  * Left to Node at run time:
@@ -117,8 +118,9 @@ const result = await build({
   write: false,
 });
 if (!terminusPatched) throw new Error('@nestjs/terminus was not bundled as expected');
-for (const { path, contents } of result.outputFiles) {
+for (const { path, contents, text } of result.outputFiles) {
   const partial = `${path}.${process.pid}.partial`;
-  await writeFile(partial, contents);
+  // The bundle all in ASCII, so V8 keeps its source at one byte per character (see the script).
+  await writeFile(partial, path.endsWith('.js') ? asciiSource(text) : contents);
   await rename(partial, path);
 }

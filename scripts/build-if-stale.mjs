@@ -18,6 +18,7 @@ export const BUILD_INPUTS = [
   'tsconfig.build.json',
   'nest-cli.json',
   'esbuild.config.mjs',
+  'scripts/ascii-source.mjs',
 ];
 
 /** The latest modification time under `path` (a file or a folder, walked whole), or 0 if absent. */

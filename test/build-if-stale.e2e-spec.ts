@@ -23,6 +23,7 @@ describe('npm start builds only when dist/ is stale', () => {
     'package.json',
     'tsconfig.json',
     'esbuild.config.mjs',
+    'scripts/ascii-source.mjs',
     'node_modules/.package-lock.json',
   ];
   let root: string;

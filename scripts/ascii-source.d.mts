@@ -1,0 +1,2 @@
+/** See ascii-source.mjs. */
+export function asciiSource(code: string): string;
