@@ -44,15 +44,53 @@ describe('operating the API', () => {
     });
   });
 
-  describe('security headers (helmet)', () => {
-    it('sends helmet headers and no X-Powered-By, on success and on error', async () => {
-      for (const path of ['/health/live', '/api/messages']) {
-        const response = await request(env.api.server).get(path);
+  describe('security headers', () => {
+    const API_HEADERS = {
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+    };
+
+    it('sends the API set on every JSON answer, success, refusal and 404 alike, and no X-Powered-By', async () => {
+      const answers = [
+        await request(env.api.server).get('/health/live').expect(200),
+        await request(env.api.server)
+          .get('/api/messages')
+          .set('Authorization', `Bearer ${env.token()}`)
+          .expect(200),
+        await request(env.api.server).get('/api/messages').expect(401),
+        await request(env.api.server).get('/api/nothing-here').expect(404),
+      ];
+      for (const response of answers) {
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+        expect(response.headers).toMatchObject(API_HEADERS);
+        // no-store, or the health checks' own no-cache, no-store, must-revalidate.
+        expect(response.headers['cache-control']).toMatch(/(^|, )no-store(,|$)/);
         expect(response.headers['x-powered-by']).toBeUndefined();
-        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        // helmet's document-only headers are not sent with data.
+        expect(response.headers['referrer-policy']).toBeUndefined();
+        expect(response.headers['cross-origin-opener-policy']).toBeUndefined();
+      }
+    });
+
+    it("sends helmet's full set on HTML (Swagger UI) and on answers without a body", async () => {
+      const docs = await request(env.api.server).get('/api/docs').expect(200);
+      expect(docs.headers['content-type']).toMatch(/^text\/html/);
+      const preflight = await request(env.api.server)
+        .options('/api/messages')
+        .set('Origin', 'https://app.example.com')
+        .set('Access-Control-Request-Method', 'GET')
+        .expect(204);
+      for (const response of [docs, preflight]) {
+        expect(response.headers['content-security-policy']).toContain("script-src 'self'");
         expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-        expect(response.headers['strict-transport-security']).toContain('max-age=');
+        expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
         expect(response.headers['referrer-policy']).toBe('no-referrer');
+        expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['cache-control']).not.toBe('no-store');
+        expect(response.headers['x-powered-by']).toBeUndefined();
       }
     });
 

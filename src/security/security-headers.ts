@@ -50,17 +50,51 @@ export function securityHeaders(config: AppConfig): Record<string, string> {
 }
 
 /**
- * helmet's headers on every response. Running helmet's twelve middlewares per request, each
- * calling `res.setHeader`, cost about 4% of the CPU of a request under load (and @fastify/helmet
- * rebuilds them per request); handing Fastify the precomputed set is one call.
+ * The headers for a JSON response: the set the OWASP REST Security Cheat Sheet lists for every API
+ * response (its "Security Headers"). helmet's other headers only act on a document a browser
+ * renders (scripts, frames, referrers, prefetching, popups), and a JSON answer loads nothing, so
+ * its policy says exactly that: `default-src 'none'`, stricter than the page's. `no-store` keeps a
+ * caller's messages out of browser and proxy caches. Strict-Transport-Security is the page's own.
+ */
+export function apiSecurityHeaders(pageHeaders: Record<string, string>): Record<string, string> {
+  const hsts = pageHeaders['strict-transport-security'];
+  return {
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    ...(hsts === undefined ? {} : { 'strict-transport-security': hsts }),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  };
+}
+
+const JSON_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+/** Whether a `Content-Type` is JSON: Fastify's `application/json; charset=utf-8`, or a `+json` type. */
+export function isJson(contentType: unknown): boolean {
+  return typeof contentType === 'string' && JSON_TYPE.test(contentType);
+}
+
+/**
+ * Security headers on every response, errors, 404s and preflights included, chosen once the
+ * response's type is known: {@link apiSecurityHeaders} for JSON, helmet's full set for everything
+ * else (the demo page, Swagger UI, scripts, stylesheets, empty answers). Both sets are built once.
+ * A header the route already set (the page's `X-Frame-Options: DENY`) is kept.
+ *
+ * Why per type: Node validates and writes every header line of every response, and helmet's twelve
+ * (about 600 bytes, for a 33-byte page of messages) cost about 6% of the CPU of the benchmark's GET.
+ * Running helmet's middlewares per request had cost another 4% on top.
  */
 export function useSecurityHeaders(app: NestFastifyApplication, config: AppConfig): void {
-  const headers = securityHeaders(config);
+  const forPage = securityHeaders(config);
+  const page = Object.entries(forPage);
+  const api = Object.entries(apiSecurityHeaders(forPage));
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (request, reply, done) => {
-      void reply.headers(headers);
-      done();
+    .addHook('onSend', (_request, reply, payload, done) => {
+      for (const [name, value] of isJson(reply.getHeader('content-type')) ? api : page) {
+        if (!reply.hasHeader(name)) void reply.header(name, value);
+      }
+      done(null, payload);
     });
 }
