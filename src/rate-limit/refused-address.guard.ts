@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator.js';
+import { PerRoute } from '../auth/route-metadata.js';
 import { RateLimiters } from './rate-limiters.js';
 import { TooManyRequestsError } from './too-many-requests.error.js';
 
@@ -11,16 +12,22 @@ import { TooManyRequestsError } from './too-many-requests.error.js';
  */
 @Injectable()
 export class RefusedAddressGuard implements CanActivate {
+  private readonly isPublic: PerRoute<boolean>;
+
   constructor(
     private readonly limiters: RateLimiters,
-    private readonly reflector: Reflector,
-  ) {}
+    reflector: Reflector,
+  ) {
+    this.isPublic = new PerRoute(
+      (handler, controller) => reflector.getAllAndOverride(Public, [handler, controller]) === true,
+    );
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Synchronous while no address has been refused: no promise on the hot path.
     if (!this.limiters.limitsRefusals || !this.limiters.mayRefuseAddresses) return true;
     // Health checks cost nothing to refuse and must keep answering the load balancer.
-    if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic.get(context)) return true;
     const { ip } = context.switchToHttp().getRequest<FastifyRequest>();
     return this.limiters.refusedAddressWait(ip).then((wait) => {
       if (wait > 0) throw new TooManyRequestsError('refused', wait);

@@ -5,6 +5,7 @@ import { Public } from '../decorators/public.decorator.js';
 import { toAuthError } from '../jwt-errors.js';
 import { OktaJwtStrategy } from '../okta-jwt.strategy.js';
 import type { AuthenticatedRequest, VerifiedToken } from '../principal.js';
+import { PerRoute } from '../route-metadata.js';
 import { SigningKeysService } from '../signing-keys.service.js';
 import { VerifiedTokenCache } from '../verified-token.cache.js';
 
@@ -21,16 +22,22 @@ interface StrategyAttempt {
 /** The global guard: every route needs a valid token unless marked `@Public()`. */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  private readonly isPublic: PerRoute<boolean>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
     private readonly keys: SigningKeysService,
     private readonly strategy: OktaJwtStrategy,
-  ) {}
+  ) {
+    this.isPublic = new PerRoute(
+      (handler, controller) => reflector.getAllAndOverride(Public, [handler, controller]) === true,
+    );
+  }
 
   /** Not `async`: a cache hit (the common case) answers synchronously, without a promise per request. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic.get(context)) return true;
     const request = context.switchToHttp().getRequest<Request>();
     // Extracting first turns a query/body token or a malformed header into a 400 before passport runs.
     const token = extractBearerToken(request);

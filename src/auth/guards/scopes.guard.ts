@@ -4,14 +4,21 @@ import { InsufficientScopeError } from '../bearer-errors.js';
 import { hasAll } from '../claims.js';
 import { Scopes } from '../decorators/scopes.decorator.js';
 import type { AuthenticatedRequest } from '../principal.js';
+import { PerRoute } from '../route-metadata.js';
 
 /** Runs after `JwtAuthGuard`: 403 insufficient_scope unless the token holds every required scope. */
 @Injectable()
 export class ScopesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly requiredScopes: PerRoute<string[] | undefined>;
+
+  constructor(reflector: Reflector) {
+    this.requiredScopes = new PerRoute((handler, controller) =>
+      reflector.getAllAndOverride(Scopes, [handler, controller]),
+    );
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride(Scopes, [context.getHandler(), context.getClass()]);
+    const required = this.requiredScopes.get(context);
     if (!required?.length) return true;
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal || !hasAll(principal.scopes, required)) throw new InsufficientScopeError(required);
