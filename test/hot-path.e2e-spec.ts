@@ -57,6 +57,24 @@ describe('GET /api/messages hot path', () => {
     expect(response.body).toEqual(expect.objectContaining({ statusCode: 400, error: 'Bad Request' }));
   });
 
+  it('checks the token syntax on every miss: a cached token with anything glued on is a 400', async () => {
+    const token = env.token();
+    await get('/api/messages', token).expect(200);
+    for (const header of [`Bearer ${token} ${token}`, `Bearer ${token},x`, `Bearer "${token}"`]) {
+      const response = await request(env.api.server)
+        .get('/api/messages')
+        .set('Authorization', header)
+        .expect(400);
+      expect(response.headers['www-authenticate']).toContain('error="invalid_request"');
+    }
+    const hits = cache.hits;
+    await request(env.api.server)
+      .get('/api/messages')
+      .set('Authorization', `bearer   ${token}  `)
+      .expect(200);
+    expect(cache.hits).toBe(hits + 1);
+  });
+
   it('refuses a tampered or missing token with 401', async () => {
     const token = env.token();
     await get('/api/messages', token).expect(200);

@@ -1,5 +1,11 @@
 import { InvalidRequestError, MissingTokenError } from './bearer-errors.js';
-import { bearerTokenOrNull, extractBearerToken, type RequestParts } from './bearer-token.js';
+import {
+  bearerCredential,
+  bearerTokenOrNull,
+  checkTokenSyntax,
+  extractBearerToken,
+  type RequestParts,
+} from './bearer-token.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln-_nature';
 
@@ -66,6 +72,25 @@ describe('extractBearerToken', () => {
   it('accepts other query and body fields', () => {
     const request = withAuthorization(`Bearer ${TOKEN}`, { query: { limit: '5' }, body: { text: 'hi' } });
     expect(extractBearerToken(request)).toBe(TOKEN);
+  });
+});
+
+describe('bearerCredential and checkTokenSyntax', () => {
+  it('are extractBearerToken in two steps: the header and its place first, the token syntax second', () => {
+    const quoted = withAuthorization(`Bearer "${TOKEN}"`);
+    expect(bearerCredential(quoted)).toBe(`"${TOKEN}"`);
+    expect(() => checkTokenSyntax(bearerCredential(quoted))).toThrow(/malformed/);
+    expect(checkTokenSyntax(bearerCredential(withAuthorization(`Bearer ${TOKEN}`)))).toBe(TOKEN);
+  });
+
+  it('refuses a token in the query or body, or another scheme, before the syntax is looked at', () => {
+    expect(() => bearerCredential(withAuthorization('Bearer "x"', { query: { access_token: 'x' } }))).toThrow(
+      /query/,
+    );
+    expect(() => bearerCredential(withAuthorization('Bearer "x"', { body: { access_token: 'x' } }))).toThrow(
+      /body/,
+    );
+    expect(() => bearerCredential(withAuthorization('Basic "x"'))).toThrow(MissingTokenError);
   });
 });
 

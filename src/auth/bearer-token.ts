@@ -14,10 +14,11 @@ function carriesToken(container: unknown): boolean {
 }
 
 /**
- * The bearer token from `Authorization`, the only place this API accepts one.
+ * The credential after `Authorization: Bearer`, the only place this API accepts one; every check of
+ * {@link extractBearerToken} except the token's own syntax ({@link checkTokenSyntax}).
  * A token in the query (RFC 6750 2.3: leaks into logs and history) or the body is refused outright.
  */
-export function extractBearerToken(request: RequestParts): string {
+export function bearerCredential(request: RequestParts): string {
   if (carriesToken(request.query)) {
     throw new InvalidRequestError('send the access token in the Authorization header, not the query string');
   }
@@ -29,11 +30,20 @@ export function extractBearerToken(request: RequestParts): string {
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') throw new MissingTokenError();
-  const token = space === -1 ? '' : header.slice(space + 1).trim();
-  if (!B64TOKEN.test(token)) {
+  return space === -1 ? '' : header.slice(space + 1).trim();
+}
+
+/** The credential itself when it is one RFC 6750 `b64token` (no second token, quote or comma). */
+export function checkTokenSyntax(credential: string): string {
+  if (!B64TOKEN.test(credential)) {
     throw new InvalidRequestError('malformed Authorization header; expected Bearer followed by one token');
   }
-  return token;
+  return credential;
+}
+
+/** The bearer token from `Authorization`, every rule checked. */
+export function extractBearerToken(request: RequestParts): string {
+  return checkTokenSyntax(bearerCredential(request));
 }
 
 /** For passport-jwt, which only runs after the guard has already extracted and checked the token. */

@@ -111,7 +111,7 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
     });
     new Counter({
       name: 'token_cache_misses_total',
-      help: 'Verified-token cache misses (full verification)',
+      help: 'Verified-token cache misses (then full verification, or a 400 for a malformed token)',
       registers,
       collect() {
         this.reset();
