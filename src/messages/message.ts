@@ -1,3 +1,4 @@
+import { isoDate } from '../common/iso-date.js';
 import type { MessageEntity } from './message.entity.js';
 
 /** The API's message: what Okta's sample frontends render (`text`, `date`). */
@@ -17,7 +18,7 @@ export function toMessage(entity: MessageEntity): Message {
   return {
     id: entity.id,
     text: entity.text,
-    date: new Date(entity.createdAt).toISOString(),
+    date: isoDate(entity.createdAt),
     author: entity.author,
   };
 }
