@@ -40,7 +40,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+    // One string: @fastify/cors joins a list again on every response.
+    exposedHeaders: 'Location, WWW-Authenticate, Retry-After, X-Request-Id',
     maxAge: 600,
     // In Fastify's preParsing hook rather than Nest's default onRequest one, which copies the CORS
     // headers onto the raw response so that responses Nest middleware writes itself carry them

@@ -15,7 +15,7 @@ export class RequestIdHooks implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.setGenReqId((raw) => requestIdFrom(raw.headers['x-request-id']));
     fastify.addHook('onRequest', (request, reply, done) => {
-      void reply.header('X-Request-Id', request.id);
+      void reply.header('x-request-id', request.id); // lower-case, as Fastify stores header names
       done();
     });
   }

@@ -21,7 +21,8 @@ export class RequestLog {
     this.logger = root.child({}, { redact: [] });
   }
 
-  write(request: FastifyRequest, reply: FastifyReply): void {
+  /** `route` is the matched route's pattern (`request.routeOptions.url`), undefined for a 404. */
+  write(request: FastifyRequest, reply: FastifyReply, route: string | undefined): void {
     const statusCode = reply.statusCode;
     const failed = statusCode >= 500;
     if (!this.logger.isLevelEnabled(failed ? 'error' : 'info')) return;
@@ -32,7 +33,7 @@ export class RequestLog {
     const line = {
       reqId: request.id,
       req: { method: request.method, path: query === -1 ? url : url.slice(0, query) },
-      route: request.routeOptions.url,
+      route,
       res: { statusCode },
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
       sub: principal?.sub,

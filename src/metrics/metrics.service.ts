@@ -154,16 +154,16 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
     // The one per-request hook of metrics and logs: the response has finished, so its status and
     // duration are final, and the route, the caller and any refusal are known.
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-      this.observe(request, reply);
-      this.requestLog.write(request, reply);
+      // Read once: Fastify builds a fresh routeOptions object on every access.
+      const route = request.routeOptions.url;
+      this.observe(request, reply, route);
+      this.requestLog.write(request, reply, route);
       done();
     });
   }
 
-  private observe(request: FastifyRequest, reply: FastifyReply): void {
-    this.durationOf(request.method, request.routeOptions.url, reply.statusCode).observe(
-      reply.elapsedTime / 1000,
-    );
+  private observe(request: FastifyRequest, reply: FastifyReply, route: string | undefined): void {
+    this.durationOf(request.method, route, reply.statusCode).observe(reply.elapsedTime / 1000);
     const refusal = annotations(request.raw)?.refusal;
     if (refusal) {
       this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason });
