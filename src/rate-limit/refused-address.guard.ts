@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '../auth/decorators/public.decorator.js';
-import { PerRoute } from '../auth/route-metadata.js';
+import { publicRoutes } from '../auth/decorators/public.decorator.js';
+import type { PerRoute } from '../auth/route-metadata.js';
 import { RateLimiters } from './rate-limiters.js';
 import { TooManyRequestsError } from './too-many-requests.error.js';
 
@@ -18,9 +18,7 @@ export class RefusedAddressGuard implements CanActivate {
     private readonly limiters: RateLimiters,
     reflector: Reflector,
   ) {
-    this.isPublic = new PerRoute(
-      (handler, controller) => reflector.getAllAndOverride(Public, [handler, controller]) === true,
-    );
+    this.isPublic = publicRoutes(reflector);
   }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {

@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { bearerCredential, checkTokenSyntax, type RequestParts } from '../bearer-token.js';
-import { Public } from '../decorators/public.decorator.js';
+import { publicRoutes } from '../decorators/public.decorator.js';
 import { toAuthError } from '../jwt-errors.js';
 import { OktaJwtStrategy } from '../okta-jwt.strategy.js';
 import type { AuthenticatedRequest, VerifiedToken } from '../principal.js';
-import { PerRoute } from '../route-metadata.js';
+import type { PerRoute } from '../route-metadata.js';
 import { SigningKeysService } from '../signing-keys.service.js';
 import { VerifiedTokenCache } from '../verified-token.cache.js';
 
@@ -30,9 +30,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly keys: SigningKeysService,
     private readonly strategy: OktaJwtStrategy,
   ) {
-    this.isPublic = new PerRoute(
-      (handler, controller) => reflector.getAllAndOverride(Public, [handler, controller]) === true,
-    );
+    this.isPublic = publicRoutes(reflector);
   }
 
   /** Not `async`: a cache hit (the common case) answers synchronously, without a promise per request. */
