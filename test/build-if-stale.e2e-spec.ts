@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -77,6 +78,61 @@ describe('npm start builds only when dist/ is stale', () => {
     setTime('src/added.ts', inAMinute());
     prestart();
     expect(builds()).toBe(2);
+  });
+
+  describe('several starts at once', () => {
+    /** A build that takes a second, so that the starts overlap. */
+    const slowBuild =
+      "node -e \"setTimeout(()=>{const fs=require('fs');fs.appendFileSync('builds.log','x');fs.mkdirSync('dist',{recursive:true});fs.writeFileSync('dist/server.js','')},1000)\"";
+    const lock = () => join(root, 'dist', '.build.lock');
+    const prestartAsync = () =>
+      new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+        const env: NodeJS.ProcessEnv = { ...process.env };
+        delete env.npm_execpath;
+        const child = spawn(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: root, env });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+
+    beforeEach(() =>
+      writeFileSync(
+        join(root, 'package.json'),
+        JSON.stringify({ name: 'scratch', scripts: { build: slowBuild } }),
+      ),
+    );
+
+    it('build once: the others wait for it and find dist/ fresh', async () => {
+      const starts = await Promise.all([prestartAsync(), prestartAsync(), prestartAsync()]);
+      expect(starts.map((start) => start.status)).toEqual([0, 0, 0]);
+      expect(builds()).toBe(1);
+      expect(starts.filter((start) => start.stderr.includes('waiting for another build')).length).toBe(2);
+      expect(existsSync(lock())).toBe(false);
+    }, 30_000);
+
+    it('take over the lock of a build that died', () => {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      mkdirSync(join(root, 'dist'));
+      writeFileSync(lock(), `${dead} abandoned\n`);
+      const start = prestart();
+      expect(start.status).toBe(0);
+      expect(start.stderr).not.toContain('waiting');
+      expect(builds()).toBe(1);
+      expect(existsSync(lock())).toBe(false);
+    });
+
+    it('wait for a live holder, and build once it lets go', async () => {
+      mkdirSync(join(root, 'dist'));
+      writeFileSync(lock(), `${process.pid} held by the test\n`);
+      const start = prestartAsync();
+      // Longer than the build takes: without the lock it would have finished by now.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(builds()).toBe(0);
+      rmSync(lock());
+      expect((await start).status).toBe(0);
+      expect(builds()).toBe(1);
+    }, 30_000);
   });
 
   it('fails when the build fails', () => {
