@@ -6,6 +6,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { configureApp } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
+import { listenFailure, type ListenTarget } from './config/listen-failure.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { AppLogger } from './logging/app.logger.js';
@@ -30,16 +31,33 @@ function exitWithinGrace(): void {
   }
 }
 
+/** An invalid environment: one line naming the variable, exit 1, no stack trace. */
+function exitOnConfigError(error: ConfigError): never {
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
+}
+
+/** Runs `listen`; failing to listen where the configuration says (port taken, no such address) is a configuration error. */
+async function listenAt<T>(target: ListenTarget, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    const failure = listenFailure(error, target);
+    if (failure === undefined) throw error;
+    exitOnConfigError(failure);
+  }
+}
+
 /** Without OKTA_ISSUER (never in production: loadConfig refuses that) the built-in issuer stands in. */
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   if (config.okta.issuer !== undefined) return config as ResolvedConfig;
   // Loaded only here: oauth2-mock-server and what it pulls in cost start-up time and memory in production.
   const { startDevIssuer } = await import('./dev-issuer/dev-issuer.js');
-  const dev = await startDevIssuer({
-    host: devIssuerHost(config.host),
-    port: config.devIssuerPort,
-    audience: config.okta.audiences[0],
-  });
+  const host = devIssuerHost(config.host);
+  const target = { hostVariable: 'HOST', portVariable: 'DEV_ISSUER_PORT', host, port: config.devIssuerPort };
+  const dev = await listenAt(target, () =>
+    startDevIssuer({ host, port: config.devIssuerPort, audience: config.okta.audiences[0] }),
+  );
   logger.warn(`OKTA_ISSUER is not set: using the built-in development issuer at ${dev.issuer}`);
   logger.log(
     'Get a token: npm run -s token -- --sub alice@example.com --scopes messages:read,messages:write [--groups Admins]',
@@ -56,10 +74,7 @@ async function bootstrap(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) exitOnConfigError(error);
     throw error;
   }
   const resolved = await resolveIssuer(config);
@@ -78,7 +93,11 @@ async function bootstrap(): Promise<void> {
   // cannot load, so in-process tests run without the page; the built server serves it.
   await registerWebStatic(app, webRoot(import.meta.url));
   await configureApp(app, resolved);
-  await app.listen(resolved.port, resolved.host);
+  // The metrics server is bound already (app.init): its failure was logged, and the API goes on without it.
+  await listenAt(
+    { hostVariable: 'HOST', portVariable: 'PORT', host: resolved.host, port: resolved.port },
+    () => app.listen(resolved.port, resolved.host),
+  );
   logger.log(`API listening on ${await app.getUrl()} (issuer ${resolved.okta.issuer})`);
   logger.log(`Demo page: ${await app.getUrl()}/`);
   // Logs go out in batches; these lines go now, so whoever waits for them (an operator, a

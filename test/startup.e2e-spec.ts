@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { SERVER_ENTRY } from './fixtures/api-process.js';
+import { createServer, type Server } from 'node:net';
+import { SERVER_ENTRY, startApiProcess } from './fixtures/api-process.js';
+
+const ISSUER = 'https://dev-123.okta.com/oauth2/default';
 
 /** The built server, as `npm start` runs it, refusing to start on a bad environment. */
 function start(env: Record<string, string>) {
@@ -8,7 +11,28 @@ function start(env: Record<string, string>) {
     encoding: 'utf8',
     timeout: 15000,
   });
-  return { status: result.status, stderr: result.stderr, lines: result.stderr.trim().split('\n') };
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    lines: result.stderr.trim().split('\n'),
+    /** A Node stack trace anywhere in what the process wrote. */
+    stack: /^\s+at /m.test(result.stderr + result.stdout),
+  };
+}
+
+/** A port another process holds, as an operator's stray server would. */
+async function takenPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { port: address.port, server };
+}
+
+async function freePort(): Promise<number> {
+  const { port, server } = await takenPort();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 describe('startup configuration', () => {
@@ -26,10 +50,81 @@ describe('startup configuration', () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['CORS_ORIGINS', 'localhost:8080'],
+    ['HOST', 'not_a_host!'],
+    ['HOST', '256.1.1.1'],
+    ['METRICS_HOST', 'not a host'],
   ])('fails fast with one line naming %s=%s', (name, value) => {
-    const result = start({ OKTA_ISSUER: 'https://dev-123.okta.com/oauth2/default', [name]: value });
+    const result = start({ OKTA_ISSUER: ISSUER, [name]: value });
     expect(result.status).toBe(1);
     expect(result.lines).toHaveLength(1);
     expect(result.stderr).toContain(name);
+    expect(result.stack).toBe(false);
+  });
+
+  it('refuses METRICS_PORT equal to PORT on the same address, naming METRICS_PORT', async () => {
+    const port = String(await freePort());
+    for (const hosts of [{}, { HOST: '0.0.0.0', METRICS_HOST: '127.0.0.1' }] as Record<string, string>[]) {
+      const result = start({
+        OKTA_ISSUER: ISSUER,
+        DATABASE_URL: 'sqlite::memory:',
+        PORT: port,
+        METRICS_PORT: port,
+        ...hosts,
+      });
+      expect(result.status).toBe(1);
+      expect(result.lines).toHaveLength(1);
+      expect(result.stderr).toContain('METRICS_PORT');
+      expect(result.stack).toBe(false);
+    }
+  });
+});
+
+/** Only listening shows these: valid values the machine cannot listen on. Fatal for the API, in one line. */
+describe('startup when the API cannot listen', () => {
+  const listening = { OKTA_ISSUER: ISSUER, DATABASE_URL: 'sqlite::memory:', PORT: '0', METRICS_PORT: 'off' };
+
+  it.each([
+    // 192.0.2.1 (TEST-NET-1, RFC 5737) is a valid address that is no machine's, like 8.8.8.8.
+    ['HOST', '192.0.2.1', 'EADDRNOTAVAIL'],
+    // .invalid never resolves (RFC 2606).
+    ['HOST', 'no-such-host.invalid', 'ENOTFOUND'],
+  ])('exits 1 with one line naming %s=%s (%s)', (name, value) => {
+    const result = start({ ...listening, [name]: value });
+    expect(result.status).toBe(1);
+    expect(result.lines).toHaveLength(1);
+    expect(result.stderr).toContain(`${name} `);
+    expect(result.stderr).toContain(value);
+    expect(result.stack).toBe(false);
+  });
+
+  it.each([
+    ['PORT', { OKTA_ISSUER: ISSUER }],
+    ['DEV_ISSUER_PORT', {}],
+  ])('exits 1 with one line naming %s when another process holds it', async (name, env) => {
+    const { port, server } = await takenPort();
+    try {
+      const result = start({ ...listening, OKTA_ISSUER: '', ...env, [name]: String(port) });
+      expect(result.status).toBe(1);
+      expect(result.lines).toHaveLength(1);
+      expect(result.stderr).toContain(`${name} ${port}`);
+      expect(result.stderr).toContain('already in use');
+      expect(result.stack).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('keeps serving the API when another process holds METRICS_PORT, and logs it', async () => {
+    const { port, server } = await takenPort();
+    const api = await startApiProcess({ OKTA_ISSUER: ISSUER, METRICS_PORT: String(port) });
+    try {
+      const response = await fetch(`${api.url}/health/live`);
+      expect(response.status).toBe(200);
+      expect(api.output()).toContain(`metrics server could not listen on 127.0.0.1:${port}`);
+      expect(api.child.exitCode).toBeNull();
+    } finally {
+      await api.stop();
+      server.close();
+    }
   });
 });

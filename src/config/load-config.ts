@@ -1,3 +1,5 @@
+import { isIP, isIPv6 } from 'node:net';
+import { devIssuerHost } from '../dev-issuer/issuer-url.js';
 import type { AppConfig, DatabaseConfig, LoggingConfig, LogLevel, MetricsConfig } from './app-config.js';
 
 /** Thrown for an invalid environment; its message is one line that names the variable. */
@@ -33,6 +35,56 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+/** A host-name label (RFC 1123; `_` too, which resolvers such as Docker's accept). */
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/**
+ * An address to listen on: an IP literal (IPv6 with or without brackets) or a host name. Whether
+ * it is an address of this machine is known only when listening (see listen-failure.ts).
+ */
+function listenHost(env: Env, name: string, fallback: string): string {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const bracketed = /^\[(.+)\]$/.exec(raw)?.[1];
+  if (bracketed !== undefined && isIPv6(bracketed)) return bracketed;
+  if (isIP(raw) !== 0) return raw;
+  const labels = raw.replace(/\.$/, '').split('.');
+  // A name whose last label is all digits (256.1.1.1, 10.0.1) is a mistyped IPv4 address, not a name.
+  const numeric = /^\d+$/.test(labels[labels.length - 1] ?? '');
+  if (raw.length > 253 || numeric || !labels.every((label) => HOST_LABEL.test(label))) {
+    throw new ConfigError(
+      `${name} must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name (e.g. localhost), got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
+/** Lower-case, IPv4-mapped IPv6 as IPv4, IPv6 in its shortest form: equal strings, same address. */
+function normalHost(host: string): string {
+  const lower = host.toLowerCase().replace(/\.$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)?.[1];
+  if (mapped !== undefined) return mapped;
+  if (!isIPv6(lower)) return lower;
+  try {
+    return new URL(`http://[${lower}]`).hostname.slice(1, -1);
+  } catch {
+    return lower; // a zone id (fe80::1%eth0), which URL does not take
+  }
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/**
+ * Whether two listeners on one port would clash: the same address, a wildcard (all addresses),
+ * or a host name (what it resolves to is unknown here, so it may be the other address).
+ * Only two different IP addresses, neither a wildcard, can share a port.
+ */
+function hostsOverlap(a: string, b: string): boolean {
+  const [x, y] = [normalHost(a), normalHost(b)];
+  if (x === y || WILDCARD_HOSTS.has(x) || WILDCARD_HOSTS.has(y)) return true;
+  return isIP(x) === 0 || isIP(y) === 0;
 }
 
 function url(name: string, raw: string): URL {
@@ -121,10 +173,35 @@ function logging(env: Env, production: boolean): LoggingConfig {
   return { level: level as LogLevel, format };
 }
 
-function metrics(env: Env, host: string): MetricsConfig {
-  const metricsHost = read(env, 'METRICS_HOST') ?? host;
+function metrics(env: Env, api: { host: string; port: number }): MetricsConfig {
+  const metricsHost = listenHost(env, 'METRICS_HOST', api.host);
   if (read(env, 'METRICS_PORT')?.toLowerCase() === 'off') return { port: undefined, host: metricsHost };
-  return { port: integer(env, 'METRICS_PORT', 9464, 0, 65535), host: metricsHost };
+  const port = integer(env, 'METRICS_PORT', 9464, 0, 65535);
+  // The metrics server binds first: on the API's own port it would leave the API unable to listen.
+  if (port !== 0 && port === api.port && hostsOverlap(metricsHost, api.host)) {
+    throw new ConfigError(
+      `METRICS_PORT must not be the API port (PORT=${api.port}) on the same address, got "${port}" (METRICS_HOST=${metricsHost}, HOST=${api.host})`,
+    );
+  }
+  return { port, host: metricsHost };
+}
+
+/** The development issuer starts before the API: on the API's own port it would leave the API unable to listen. */
+function devIssuerPort(
+  env: Env,
+  oktaIssuer: string | undefined,
+  api: { host: string; port: number },
+): number {
+  const port = integer(env, 'DEV_ISSUER_PORT', 8001, 0, 65535);
+  if (
+    oktaIssuer === undefined &&
+    port !== 0 &&
+    port === api.port &&
+    hostsOverlap(devIssuerHost(api.host), api.host)
+  ) {
+    throw new ConfigError(`DEV_ISSUER_PORT must not be the API port (PORT=${api.port}), got "${port}"`);
+  }
+  return port;
 }
 
 /** Validates the environment once; throws `ConfigError` naming the first bad variable. */
@@ -142,11 +219,12 @@ export function loadConfig(env: Env): AppConfig {
   if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(groupsClaim)) {
     throw new ConfigError(`OKTA_GROUPS_CLAIM must be a claim name, got "${groupsClaim}"`);
   }
-  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const host = listenHost(env, 'HOST', '127.0.0.1');
+  const port = integer(env, 'PORT', 8000, 0, 65535);
   return {
     production,
     host,
-    port: integer(env, 'PORT', 8000, 0, 65535),
+    port,
     okta: {
       issuer: oktaIssuer,
       audiences,
@@ -163,9 +241,9 @@ export function loadConfig(env: Env): AppConfig {
       maxEntries: integer(env, 'TOKEN_CACHE_MAX', 10000, 0, 10_000_000),
       maxTtlSeconds: integer(env, 'TOKEN_CACHE_TTL_SECONDS', 300, 0, 86400),
     },
-    devIssuerPort: integer(env, 'DEV_ISSUER_PORT', 8001, 0, 65535),
+    devIssuerPort: devIssuerPort(env, oktaIssuer, { host, port }),
     logging: logging(env, production),
-    metrics: metrics(env, host),
+    metrics: metrics(env, { host, port }),
     rateLimit: {
       windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
       perCaller: integer(env, 'RATE_LIMIT_PER_CALLER', 6000, 0, 100_000_000),
