@@ -1,10 +1,15 @@
 import { BadRequestException, RequestMethod, type ValidationError } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
-import { useSecurityHeaders } from './security/security-headers.js';
+import { apiSecurityHeaders, securityHeaders, useSecurityHeaders } from './security/security-headers.js';
+
+/** A 400 for bad input names at most this many problems, then how many more there were. */
+const MAX_NAMED_PROBLEMS = 20;
 
 /** Names every bad field: `text must be ...; property foo should not exist`. */
 function validationMessage(errors: ValidationError[], prefix = ''): string[] {
@@ -14,6 +19,36 @@ function validationMessage(errors: ValidationError[], prefix = ''): string[] {
       text.startsWith(error.property) || text.startsWith('property') ? text : `${path}: ${text}`,
     );
     return [...own, ...validationMessage(error.children ?? [], `${path}.`)];
+  });
+}
+
+/** Messages for the errors Fastify's router answers itself, which would quote the whole URL. */
+const ROUTER_ERRORS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'malformed URL: a percent-encoded sequence is not valid',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is too long',
+};
+
+/**
+ * Fastify's adapter, with the errors its router answers itself in the contract's shape. For a
+ * malformed URL (400) or an over-long path parameter (414) the router answers before any hook
+ * runs, so without this the body would be Fastify's, quoting the whole URL (query string, and a
+ * token in it, included), with none of the security headers or the request id the hooks add. The
+ * request log line and metrics, written by hooks too, do not see these requests.
+ */
+export function createAdapter(config: AppConfig): FastifyAdapter {
+  const headers = apiSecurityHeaders(securityHeaders(config));
+  return new FastifyAdapter({
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      void reply
+        .code(status)
+        .headers({ ...headers, 'x-request-id': request.id })
+        .send({
+          statusCode: status,
+          error: STATUS_CODES[status] ?? 'Error',
+          message: ROUTER_ERRORS[error.code] ?? 'bad request',
+        });
+    },
   });
 }
 
@@ -32,6 +67,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       transform: true,
       exceptionFactory: (errors) => {
         const messages = [...new Set(validationMessage(errors))];
+        // A body with thousands of unknown fields must not answer with a message as large.
+        if (messages.length > MAX_NAMED_PROBLEMS) {
+          const more = messages.length - MAX_NAMED_PROBLEMS;
+          messages.splice(MAX_NAMED_PROBLEMS, more, `and ${more} more`);
+        }
         return new BadRequestException(messages.length > 0 ? messages.join('; ') : 'invalid request');
       },
     }),
@@ -57,5 +97,21 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   setupApiDocs(app, config);
   // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
   await app.init();
+  // @fastify/cors answers an OPTIONS request without Origin or Access-Control-Request-Method (not a
+  // preflight) with a plain-text 400; this answers it first, in the contract's JSON. After
+  // init, so that the request-id hook (added then) runs before it.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      const { headers } = request;
+      if (request.raw.method !== 'OPTIONS' || (headers.origin && headers['access-control-request-method']))
+        return done();
+      void reply.code(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'a CORS preflight needs an Origin and an Access-Control-Request-Method header',
+      });
+    });
   await app.getHttpAdapter().getInstance().ready();
 }

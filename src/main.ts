@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger as PinoLogger } from 'pino';
-import { configureApp } from './app.setup.js';
+import { configureApp, createAdapter } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { listenFailure, type ListenTarget } from './config/listen-failure.js';
@@ -80,7 +80,7 @@ async function bootstrap(): Promise<void> {
   const resolved = await resolveIssuer(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(resolved),
-    new FastifyAdapter(),
+    createAdapter(resolved),
     {
       bufferLogs: true,
     },

@@ -1,5 +1,6 @@
 import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
 import { IsOptional, IsString, ValidateBy } from 'class-validator';
+import { encodeCursor } from '../messages/cursor.js';
 import { ListMessagesQuery } from '../messages/dto/list-messages.query.js';
 import { AppValidationPipe } from './app-validation.pipe.js';
 
@@ -67,8 +68,9 @@ describe('AppValidationPipe', () => {
     expect(second).toEqual(first);
     expect(second).toEqual(expect.objectContaining({ limit: 10 }));
     expect(second).not.toBe(first);
-    await expect(pipe.transform({ limit: '10', cursor: 'abc' }, query(ListMessagesQuery))).resolves.toEqual(
-      expect.objectContaining({ limit: 10, cursor: 'abc' }),
+    const cursor = encodeCursor({ createdAt: 1, id: '00000000-0000-4000-8000-000000000000' });
+    await expect(pipe.transform({ limit: '10', cursor }, query(ListMessagesQuery))).resolves.toEqual(
+      expect.objectContaining({ limit: 10, cursor }),
     );
     await expect(pipe.transform({ limit: '101' }, query(ListMessagesQuery))).rejects.toThrow(
       BadRequestException,

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ArgumentMetadata, type Type } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type Type } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
 type Template = Record<string, string | number | boolean | undefined>;
@@ -7,6 +7,11 @@ type Template = Record<string, string | number | boolean | undefined>;
 const MEMO_ENTRIES = 1000;
 /** Longer queries are validated every time, which keeps the memo's memory small. */
 const MEMO_KEY_CHARS = 512;
+/**
+ * Deeper JSON bodies are refused before class-transformer, which walks a body recursively and
+ * overflows the stack at a few thousand levels (a 4 KB body), which would answer 500.
+ */
+export const MAX_BODY_DEPTH = 32;
 
 /**
  * The global ValidationPipe, minus most of its per-request cost for query strings, which repeat:
@@ -27,6 +32,8 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
+    if (metadata.type === 'body' && nestedDeeperThan(value, MAX_BODY_DEPTH))
+      throw new BadRequestException(`request body is nested more than ${MAX_BODY_DEPTH} levels deep`);
     if (metadata.type !== 'query' || !metatype) return super.transform(value, metadata);
     let memo = this.memos.get(metatype);
     if (memo === false) return super.transform(value, metadata);
@@ -74,4 +81,15 @@ function flatCopy(result: unknown, metatype: Type): Template | undefined {
   const fields = Object.entries(result);
   const flat = fields.every(([, field]) => field === undefined || typeof field !== 'object');
   return flat ? Object.fromEntries(fields) : undefined;
+}
+
+/** Whether objects or arrays in `value` nest deeper than `limit` levels; iterative, so any depth is safe. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
 }

@@ -77,6 +77,23 @@ function refusalOf(exception: unknown): Refusal | undefined {
   return undefined;
 }
 
+/** Longer paths are cut in the message that names an unknown route. */
+const MAX_PATH_IN_MESSAGE = 100;
+
+/**
+ * Nest's message for an unknown route, `Cannot GET <url>`, quotes the query string, which may hold
+ * a token (`?access_token=`); the message names the path only, and at most its first 100 characters.
+ */
+function withoutQuery(message: string, request: FastifyRequest): string {
+  const raw = request.raw as typeof request.raw & { originalUrl?: string };
+  const url = raw.originalUrl ?? raw.url ?? '';
+  if (message !== `Cannot ${raw.method} ${url}`) return message;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  const shown = path.length > MAX_PATH_IN_MESSAGE ? `${path.slice(0, MAX_PATH_IN_MESSAGE)}…` : path;
+  return `Cannot ${raw.method} ${shown}`;
+}
+
 /**
  * The one place that writes an error response: `{statusCode, error, message}` for every error,
  * `WWW-Authenticate` for bearer errors, `Retry-After` for 503. Never a stack, never a token.
@@ -139,12 +156,14 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, message, headers } = this.describe(exception);
-    const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
     const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const described = this.describe(exception);
+    const { status, headers } = described;
+    const message = withoutQuery(described.message, request);
+    const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
     const refusal = refusalOf(exception);
     if (refusal) {
-      const request = http.getRequest<FastifyRequest>();
       annotate(request.raw, { refusal });
       // Only refused credentials count against the address: a missing scope or group is a valid caller.
       if (status === 400 || status === 401) this.limiters?.recordRefusal(request.ip);

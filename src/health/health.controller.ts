@@ -4,6 +4,7 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
   type HealthCheckResult,
+  type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -33,6 +34,17 @@ function summarize(result: HealthCheckResult): Record<string, CheckState> {
       return [name, (detail as { state?: unknown }).state === 'stale' ? 'stale' : 'down'];
     }),
   );
+}
+
+/**
+ * The database check's details when it is down, without the driver's error: that names the
+ * database's address (`connect ECONNREFUSED 10.0.0.5:5432`), or its user, to anyone who can reach
+ * this public route. terminus logs the full error.
+ */
+function withoutDriverErrors(details: HealthIndicatorResult): HealthIndicatorResult {
+  const database = details.database;
+  if (!database || database.status === 'up') return details;
+  return { ...details, database: { status: database.status, message: 'the database did not answer' } };
 }
 
 /** Liveness and readiness for load balancers and orchestrators; never behind the token guard. */
@@ -71,7 +83,8 @@ export class HealthController {
       // terminus reports "not ready" as a 503 exception carrying its result; answered here rather
       // than by the error filter so the body keeps the per-check details next to the contract's fields.
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      const result = error.getResponse() as HealthCheckResult;
+      const reported = error.getResponse() as HealthCheckResult;
+      const result = { ...reported, details: withoutDriverErrors(reported.details) };
       const checks = summarize(result);
       const failing = Object.entries(checks).filter(([, state]) => state !== 'up');
       void reply.status(503).header('Retry-After', RETRY_AFTER_SECONDS);

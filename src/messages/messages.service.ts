@@ -92,7 +92,9 @@ export class MessagesService {
     }
   }
 
-  private async findEntity(id: string, caller: Principal): Promise<MessageEntity> {
+  private async findEntity(rawId: string, caller: Principal): Promise<MessageEntity> {
+    // Ids are written in lower case; a UUID in upper case (RFC 9562 reads either) is the same id.
+    const id = rawId.toLowerCase();
     if (!isMessageId(id)) throw new NotFoundException(NOT_FOUND);
     const entity = await this.messages.findOneBy({ id });
     if (!entity || (entity.author !== caller.sub && !caller.isAdmin)) throw new NotFoundException(NOT_FOUND);

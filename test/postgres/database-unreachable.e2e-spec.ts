@@ -22,13 +22,15 @@ describe.each(['refuse', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (
   let database: TestDatabase;
   let proxy: TcpProxy;
   let env: OktaTestEnv;
+  let proxyPort: string;
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
     const target = new URL(database.url);
     proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     const url = new URL(database.url);
-    url.port = String(await proxy.start());
+    proxyPort = String(await proxy.start());
+    url.port = proxyPort;
     env = await startOktaTestEnv({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: '4' });
   });
 
@@ -53,6 +55,9 @@ describe.each(['refuse', 'blackhole'] as const)('PostgreSQL unreachable (%s)', (
     const ready = await request(env.api.server).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.checks.database).toBe('down');
+    // The driver's error (which names the database's address) stays in the logs.
+    expect(ready.body.details.database).toEqual({ status: 'down', message: 'the database did not answer' });
+    expect(ready.text).not.toContain(`:${proxyPort}`);
     expect((await request(env.api.server).get('/health/live')).status).toBe(200);
 
     await proxy.restore();

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { decodeCursor } from '../cursor.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -24,6 +25,14 @@ export class ListMessagesQuery {
   @IsOptional()
   @IsString({ message: 'cursor must be a nextCursor value from a previous page' })
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a nextCursor value from a previous page' })
+  // Decoded here too, so that a bad cursor is named with every other bad field of the query.
+  @ValidateBy({
+    name: 'isPageCursor',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && decodeCursor(value) !== undefined,
+      defaultMessage: () => 'cursor must be a nextCursor value from a previous page',
+    },
+  })
   cursor?: string;
 }
 

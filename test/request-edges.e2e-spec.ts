@@ -1,0 +1,202 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { MAX_BODY_DEPTH } from '../src/common/app-validation.pipe.js';
+import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** The headers every JSON answer carries (see security-headers.ts). */
+function expectApiHeaders(headers: Record<string, string>): void {
+  expect(headers['content-type']).toMatch(/^application\/json/);
+  expect(headers['cache-control']).toBe('no-store');
+  expect(headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['x-request-id']).toBeTruthy();
+}
+
+function expectErrorShape(body: unknown, status: number): asserts body is ErrorBody {
+  expect(Object.keys(body as object).sort()).toEqual(['error', 'message', 'statusCode']);
+  expect((body as ErrorBody).statusCode).toBe(status);
+}
+
+/** One raw request line, as sent (supertest and fetch would re-encode the path), and the raw answer. */
+function rawGet(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    });
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+function parseRaw(answer: string): { status: number; headers: Record<string, string>; body: unknown } {
+  const [head, ...rest] = answer.split('\r\n\r\n');
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(rest.join('\r\n\r\n')) };
+}
+
+describe('edges of the request surface', () => {
+  let env: OktaTestEnv;
+  let port: number;
+  let token: string;
+
+  beforeAll(async () => {
+    env = await startOktaTestEnv();
+    await env.api.app.listen(0, '127.0.0.1');
+    port = (env.api.server.address() as AddressInfo).port;
+    token = env.token({ claims: { sub: 'edges@example.com' } });
+  });
+  afterAll(async () => {
+    await env.close();
+  });
+
+  describe('an unknown route', () => {
+    it('is named without its query string, so a token there is never echoed', async () => {
+      const response = await request(env.api.server).get(`/api/nope?access_token=${token}&x=1`).expect(404);
+      expectErrorShape(response.body, 404);
+      expect(response.body.message).toBe('Cannot GET /api/nope');
+      expect(response.text).not.toContain(token);
+      expect(response.text).not.toContain('access_token');
+    });
+
+    it('is named by the first 100 characters of its path at most', async () => {
+      const response = await request(env.api.server)
+        .get(`/api/${'p'.repeat(500)}`)
+        .expect(404);
+      expect(response.body.message).toBe(`Cannot GET /api/${'p'.repeat(95)}…`);
+    });
+  });
+
+  describe('errors the router answers before any hook', () => {
+    it('a malformed percent-encoding: 400 in the contract shape, with the headers, no URL echoed', async () => {
+      const answer = parseRaw(await rawGet(port, `/api/messages/%E0%A4%A?access_token=${token}`));
+      expect(answer.status).toBe(400);
+      expectErrorShape(answer.body, 400);
+      expect(answer.body.message).toBe('malformed URL: a percent-encoded sequence is not valid');
+      expectApiHeaders(answer.headers);
+      expect(JSON.stringify(answer)).not.toContain(token);
+    });
+
+    it('a path parameter over 100 characters: 414 in the contract shape, with the headers', async () => {
+      const answer = parseRaw(await rawGet(port, `/api/messages/${'a'.repeat(101)}`));
+      expect(answer.status).toBe(414);
+      expectErrorShape(answer.body, 414);
+      expect(answer.body.message).toBe('a path segment is too long');
+      expectApiHeaders(answer.headers);
+      expect(JSON.stringify(answer.body)).not.toContain('aaaa');
+    });
+  });
+
+  describe('OPTIONS that is not a CORS preflight', () => {
+    it.each([
+      ['without Origin', { 'Access-Control-Request-Method': 'GET' }],
+      ['without Access-Control-Request-Method', { Origin: 'http://localhost:8080' }],
+      ['with neither', {}],
+    ])('%s: 400 in JSON', async (_case, headers: Record<string, string>) => {
+      const response = await request(env.api.server).options('/api/messages').set(headers).expect(400);
+      expectErrorShape(response.body, 400);
+      expect(response.body.message).toMatch(/Origin.*Access-Control-Request-Method/);
+      expectApiHeaders(response.headers);
+    });
+
+    it('a real preflight is still answered 204', async () => {
+      await request(env.api.server)
+        .options('/api/messages')
+        .set('Origin', 'http://localhost:8080')
+        .set('Access-Control-Request-Method', 'POST')
+        .expect(204)
+        .expect('access-control-allow-origin', 'http://localhost:8080');
+    });
+  });
+
+  describe('POST bodies', () => {
+    const post = (body: string) =>
+      request(env.api.server)
+        .post('/api/messages')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
+    const nested = (levels: number, inner: string) => '['.repeat(levels) + inner + ']'.repeat(levels);
+
+    it.each([
+      ['in an extra field', (levels: number) => `{"text":"x","a":${nested(levels, '1')}}`],
+      ['in text', (levels: number) => `{"text":${nested(levels, '"x"')}}`],
+      ['in objects', (levels: number) => `{"text":"x","a":${'{"b":'.repeat(levels)}1${'}'.repeat(levels)}}`],
+    ])('nested thousands of levels deep %s: 400, not 500', async (_case, body) => {
+      const response = await post(body(5000)).expect(400);
+      expectErrorShape(response.body, 400);
+      expect(response.body.message).toBe(`request body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+    });
+
+    it('nested up to the limit: validated as usual (the extra field is named)', async () => {
+      const response = await post(`{"text":"x","a":${nested(MAX_BODY_DEPTH - 1, '1')}}`).expect(400);
+      expect(response.body.message).toBe('property a should not exist');
+    });
+
+    it('thousands of unknown fields: the first 20 are named, then how many more', async () => {
+      const fields = Array.from({ length: 5000 }, (_, i) => `"f${i}":1`).join(',');
+      const response = await post(`{"text":"x",${fields}}`).expect(400);
+      const parts = (response.body as ErrorBody).message.split('; ');
+      expect(parts).toHaveLength(21);
+      expect(parts[0]).toBe('property f0 should not exist');
+      expect(parts[20]).toBe('and 4980 more');
+    });
+  });
+
+  describe('query errors name every bad field', () => {
+    const get = (path: string) => request(env.api.server).get(path).set('Authorization', `Bearer ${token}`);
+    const cursor = 'cursor must be a nextCursor value from a previous page';
+
+    it('a cursor that does not decode, with a bad limit', async () => {
+      const response = await get('/api/messages?cursor=zz&limit=abc').expect(400);
+      expect((response.body as ErrorBody).message.split('; ').sort()).toEqual(
+        [cursor, 'limit must be a whole number from 1 to 100'].sort(),
+      );
+    });
+
+    it('a cursor that does not decode, with an unknown field', async () => {
+      const response = await get('/api/messages?cursor=zz&foo=1').expect(400);
+      expect((response.body as ErrorBody).message.split('; ').sort()).toEqual(
+        [cursor, 'property foo should not exist'].sort(),
+      );
+    });
+
+    it('a cursor that does not decode alone', async () => {
+      const response = await get('/api/messages?cursor=zz').expect(400);
+      expect((response.body as ErrorBody).message).toBe(cursor);
+    });
+  });
+
+  it('a message id in upper case is the same message', async () => {
+    const created = await request(env.api.server)
+      .post('/api/messages')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ text: 'case' })
+      .expect(201);
+    const id = (created.body as { id: string }).id;
+    const found = await request(env.api.server)
+      .get(`/api/messages/${id.toUpperCase()}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect((found.body as { id: string }).id).toBe(id);
+    await request(env.api.server)
+      .delete(`/api/messages/${id.toUpperCase()}`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
+  });
+});
