@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { expectErrorBody } from './fixtures/http.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
@@ -32,6 +33,17 @@ describe('RFC 6750 errors', () => {
   describe('the Bearer scheme is case-insensitive', () => {
     it.each(['bearer', 'BEARER', 'BeArEr'])('accepts %s', async (scheme) => {
       const response = await api().get('/api/messages').set('Authorization', `${scheme} ${env.token()}`);
+      expect(response.status).toBe(200);
+    });
+  });
+
+  describe('spaces around the token', () => {
+    it.each([
+      ['two spaces after Bearer', (token: string) => `Bearer  ${token}`],
+      ['a leading space', (token: string) => ` Bearer ${token}`],
+      ['a trailing space', (token: string) => `Bearer ${token} `],
+    ])('accepts %s', async (_case, header) => {
+      const response = await api().get('/api/messages').set('Authorization', header(env.token()));
       expect(response.status).toBe(200);
     });
   });
@@ -77,6 +89,21 @@ describe('RFC 6750 errors', () => {
         expect(response.headers['www-authenticate']).toMatch(invalidRequest);
       },
     );
+
+    // RFC 6750 2.1: "Bearer" 1*SP b64token. Another whitespace is a malformed Bearer header, not another scheme.
+    it.each([
+      ['a tab', (token: string) => `Bearer\t${token}`],
+      ['a tab, lower-case scheme', (token: string) => `bearer\t${token}`],
+      ['a tab then a space', (token: string) => `Bearer\t ${token}`],
+      ['a space then a tab', (token: string) => `Bearer \t${token}`],
+      ['a no-break space', (token: string) => `Bearer\u00a0${token}`],
+    ])('refuses Bearer followed by %s as a malformed header', async (_case, header) => {
+      const token = env.token();
+      const response = await api().get('/api/messages').set('Authorization', header(token));
+      expectErrorBody(response, 400, token);
+      expect(response.headers['www-authenticate']).toMatch(invalidRequest);
+      expect(response.headers['www-authenticate']).toMatch(/malformed Authorization header/);
+    });
   });
 
   describe('403 insufficient_scope', () => {
@@ -132,5 +159,108 @@ describe('RFC 6750 errors', () => {
       expect(message).toContain('text');
       expect(message).toContain('color');
     });
+  });
+});
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One GET written byte for byte on a socket: fetch, supertest and Node's client merge or refuse
+ * repeated headers, and only raw HTTP can send two Authorization fields.
+ */
+function rawGet(port: number, headerLines: string[], localAddress = '127.0.0.1'): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => {
+      const head = ['GET /api/messages HTTP/1.1', 'Host: 127.0.0.1', 'Connection: close', ...headerLines];
+      socket.write(`${head.join('\r\n')}\r\n\r\n`);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(end + 4) });
+    });
+  });
+}
+
+describe('more than one Authorization header (raw HTTP)', () => {
+  let env: OktaTestEnv;
+  let port: number;
+  let addresses = 0;
+  const invalidRequest = /^Bearer realm="api", error="invalid_request", error_description="[^"]+"$/;
+
+  function expectInvalidRequest(answer: RawAnswer, token: string): void {
+    expect(answer.status).toBe(400);
+    expect(answer.headers['www-authenticate']).toMatch(invalidRequest);
+    expect(answer.headers['www-authenticate']).toMatch(/malformed Authorization header/);
+    expect(JSON.parse(answer.body)).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringMatching(/Authorization/),
+    });
+    expect(answer.body).not.toContain(token);
+  }
+
+  beforeAll(async () => {
+    env = await startOktaTestEnv({ RATE_LIMIT_REFUSED_PER_ADDRESS: '3' });
+    await env.api.app.listen(0, '127.0.0.1');
+    ({ port } = env.api.server.address() as AddressInfo);
+  });
+  afterAll(() => env.close());
+
+  it('accepts one Authorization header next to look-alikes', async () => {
+    const token = env.token();
+    const answer = await rawGet(port, [
+      `Authorization: Bearer ${token}`,
+      'Proxy-Authorization: Basic YTpi',
+      'X-Authorization: Basic YTpi',
+      'Authorizations: Basic YTpi',
+    ]);
+    expect(answer.status).toBe(200);
+  });
+
+  it.each([
+    [
+      'a valid Bearer then Basic',
+      (token: string) => [`Authorization: Bearer ${token}`, 'Authorization: Basic YTpi'],
+    ],
+    [
+      'Basic then a valid Bearer',
+      (token: string) => ['AUTHORIZATION: Basic YTpi', `authorization: Bearer ${token}`],
+    ],
+    [
+      'the same valid Bearer twice',
+      (token: string) => [`Authorization: Bearer ${token}`, `aUtHoRiZaTiOn: Bearer ${token}`],
+    ],
+    [
+      'a valid Bearer then an empty one',
+      (token: string) => [`Authorization: Bearer ${token}`, 'Authorization:'],
+    ],
+  ])('refuses %s as a malformed request', async (_case, lines) => {
+    const token = env.token();
+    // An address of its own: the refusals of the other cases do not add up to a 429 here.
+    const address = `127.5.0.${(addresses += 1)}`;
+    expectInvalidRequest(await rawGet(port, lines(token), address), token);
+  });
+
+  it('counts each one against the address, like any malformed header', async () => {
+    const token = env.token();
+    const twice = [`Authorization: Bearer ${token}`, 'Authorization: Basic YTpi'];
+    for (let i = 0; i < 3; i++) expectInvalidRequest(await rawGet(port, twice, '127.6.0.1'), token);
+    const answer = await rawGet(port, [`Authorization: Bearer ${token}`], '127.6.0.1');
+    expect(answer.status).toBe(429);
+    expect((await rawGet(port, [`Authorization: Bearer ${token}`], '127.6.0.2')).status).toBe(200);
   });
 });

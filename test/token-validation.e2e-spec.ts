@@ -42,9 +42,13 @@ describe('token validation (contract: "Token validation")', () => {
       await expectRefused(`${header}.${forged}.${signature}`, /signature|malformed/);
     });
 
-    it('refuses alg none', async () => {
+    it('refuses alg none as not signed', async () => {
       const unsigned = env.token({ header: { alg: 'none' }, signWith: 'none' });
-      await expectRefused(unsigned, /algorithm|malformed/);
+      await expectRefused(unsigned, /^token is not signed$/);
+    });
+
+    it('refuses alg none as not signed even with a signature segment', async () => {
+      await expectRefused(env.token({ header: { alg: 'none' } }), /^token is not signed$/);
     });
 
     it('refuses a token signed with HS256 using the public key as the secret', async () => {
@@ -128,7 +132,52 @@ describe('token validation (contract: "Token validation")', () => {
     });
 
     it('refuses a non-numeric exp', async () => {
-      await expectRefused(env.token({ claims: { exp: String(now() + 600) } }), /time claim|expiry/);
+      await expectRefused(env.token({ claims: { exp: String(now() + 600) } }), /^malformed time claim$/);
+    });
+
+    // Dates end at 8.64e15 ms: a claim beyond 8.64e12 s cannot be a time (and once made GET /api/me a 500).
+    it.each([
+      ['exp', 9e12],
+      ['exp', 1e20],
+      ['exp', 8.64e12 + 1],
+      ['exp', -1e20],
+      ['nbf', 9e12],
+      ['nbf', 1e20],
+      ['nbf', -1e20],
+      ['iat', 1e20],
+      ['iat', -9e12],
+    ])('refuses %s = %d, beyond the range of a date, as a malformed time claim', async (claim, value) => {
+      const token = env.token({ claims: { [claim]: value } });
+      await expectRefused(token, /^malformed time claim$/);
+      const me = await request(env.api.server).get('/api/me').set('Authorization', `Bearer ${token}`);
+      expectErrorBody(me, 401, token);
+      expect(challengeDescription(me)).toBe('malformed time claim');
+    });
+
+    it.each([
+      ['a numeric string', (t: number) => String(t)],
+      ['null', () => null],
+      ['true', () => true],
+      ['an array', (t: number) => [t]],
+      ['an object', (t: number) => ({ seconds: t })],
+      ['"NaN"', () => 'NaN'],
+    ])('refuses exp, nbf or iat that is %s as a malformed time claim', async (_case, value) => {
+      for (const claim of ['exp', 'nbf', 'iat']) {
+        await expectRefused(env.token({ claims: { [claim]: value(now()) } }), /^malformed time claim$/);
+      }
+    });
+
+    it.each(['exp', 'nbf', 'iat'])('refuses %s written 1e400 (Infinity once parsed)', async (claim) => {
+      const claims = { iss: env.jwks.issuer, aud: AUDIENCE, sub: 'alice', exp: now() + 600 };
+      const json = JSON.stringify({ ...claims, [claim]: 0 }).replace(`"${claim}":0`, `"${claim}":1e400`);
+      await expectRefused(env.token({ payloadText: json }), /^malformed time claim$/);
+    });
+
+    it('accepts exp at the end of the range of a date, and GET /api/me renders it', async () => {
+      const token = env.token({ claims: { exp: 8.64e12, nbf: -8.64e12, iat: -8.64e12 } });
+      const me = await request(env.api.server).get('/api/me').set('Authorization', `Bearer ${token}`);
+      expect(me.status).toBe(200);
+      expect((me.body as { expiresAt: string }).expiresAt).toBe('+275760-09-13T00:00:00.000Z');
     });
 
     it('refuses a token expired beyond the tolerance', async () => {
@@ -188,6 +237,17 @@ describe('token validation (contract: "Token validation")', () => {
       ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.e30.c2ln`],
     ])('refuses %s with invalid_token', async (_case, token) => {
       await expectRefused(token, /malformed/);
+    });
+
+    it.each([
+      ['not JSON', 'not json'],
+      ['a JSON array', '[1]'],
+      ['JSON null', 'null'],
+      ['a JSON string', '"x"'],
+      ['a JSON number', '1'],
+      ['empty JSON text', ' '],
+    ])('refuses a correctly signed token whose payload is %s', async (_case, payloadText) => {
+      await expectRefused(env.token({ payloadText }), /^malformed token payload$/);
     });
   });
 

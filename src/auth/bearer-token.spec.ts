@@ -51,6 +51,29 @@ describe('extractBearerToken', () => {
     expect(run).toThrow(/malformed/);
   });
 
+  it.each([
+    ['two spaces', `Bearer  ${TOKEN}`],
+    ['a trailing space', `Bearer ${TOKEN} `],
+  ])('accepts Bearer with %s', (_name, header) => {
+    expect(extractBearerToken(withAuthorization(header))).toBe(TOKEN);
+  });
+
+  it.each([
+    ['a tab', `Bearer\t${TOKEN}`],
+    ['a tab, lower case', `bearer\t${TOKEN}`],
+    ['a tab alone', 'Bearer\t'],
+    ['a tab then a space', `Bearer\t ${TOKEN}`],
+    ['a space then a tab', `Bearer \t${TOKEN}`],
+    ['a vertical tab', `Bearer\v${TOKEN}`],
+    ['a form feed', `BEARER\f${TOKEN}`],
+    ['a no-break space', `Bearer\u00a0${TOKEN}`],
+    ['a line separator', `Bearer\u2028${TOKEN}`],
+  ])('refuses Bearer followed by %s as a malformed header, not another scheme', (_name, header) => {
+    const run = () => extractBearerToken(withAuthorization(header));
+    expect(run).toThrow(InvalidRequestError);
+    expect(run).toThrow(/^malformed Authorization header/);
+  });
+
   it('refuses access_token in the query string even with a valid header', () => {
     const request = withAuthorization(`Bearer ${TOKEN}`, { query: { access_token: TOKEN } });
     expect(() => extractBearerToken(request)).toThrow(InvalidRequestError);
@@ -99,5 +122,51 @@ describe('bearerTokenOrNull', () => {
     expect(bearerTokenOrNull(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
     expect(bearerTokenOrNull(withAuthorization('Basic x'))).toBeNull();
     expect(bearerTokenOrNull(withAuthorization('Bearer'))).toBeNull();
+  });
+});
+
+describe('more than one Authorization field', () => {
+  /** What Fastify passes: `headers` as Node merged them (the first Authorization only), and `raw`. */
+  function withRawHeaders(rawHeaders: string[]): RequestParts {
+    const first = rawHeaders.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization');
+    return {
+      headers: { authorization: first === -1 ? undefined : rawHeaders[first + 1] },
+      raw: { rawHeaders },
+    };
+  }
+
+  it.each([
+    ['Bearer then Basic', ['Host', 'api', 'Authorization', `Bearer ${TOKEN}`, 'Authorization', 'Basic YTpi']],
+    ['Basic then Bearer', ['AUTHORIZATION', 'Basic YTpi', 'Host', 'api', 'authorization', `Bearer ${TOKEN}`]],
+    ['the same twice, any case', ['authorization', `Bearer ${TOKEN}`, 'aUtHoRiZaTiOn', `Bearer ${TOKEN}`]],
+    ['an empty second one', ['Authorization', `Bearer ${TOKEN}`, 'Authorization', '']],
+  ])('refuses %s as a malformed header', (_name, rawHeaders) => {
+    const request = withRawHeaders(rawHeaders);
+    expect(() => bearerCredential(request)).toThrow(InvalidRequestError);
+    expect(() => bearerCredential(request)).toThrow(/^malformed Authorization header; send it once/);
+    expect(bearerTokenOrNull(request)).toBeNull();
+  });
+
+  it('accepts one Authorization next to headers whose names only look alike', () => {
+    const request = withRawHeaders([
+      'Proxy-Authorization',
+      'Basic YTpi',
+      'Authorization',
+      `Bearer ${TOKEN}`,
+      'Authorizatiom',
+      'x',
+      'X-Authorization',
+      'Basic YTpi',
+      'Authorizations',
+      'x',
+      'Authorizati\u00f6n',
+      'x',
+    ]);
+    expect(extractBearerToken(request)).toBe(TOKEN);
+  });
+
+  it('does not look at raw headers when there is no Authorization at all, or no raw request', () => {
+    expect(() => bearerCredential(withRawHeaders(['Host', 'api']))).toThrow(MissingTokenError);
+    expect(extractBearerToken(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
   });
 });

@@ -34,12 +34,17 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) {
         } catch (error) {
           return done(error);
         }
-        keys.keyFor(kid).then(
-          // jsonwebtoken takes a parsed KeyObject as is, which spares a PEM parse per token;
-          // passport-jwt's typings only know strings and buffers.
-          (key) => done(null, key as unknown as string),
-          (error: unknown) => done(error),
-        );
+        keys
+          .keyFor(kid)
+          .then(
+            // jsonwebtoken takes a parsed KeyObject as is, which spares a PEM parse per token;
+            // passport-jwt's typings only know strings and buffers.
+            (key) => done(null, key as unknown as string),
+            (error: unknown) => done(error),
+          )
+          // jsonwebtoken verifies inside `done`: were it to throw (it did on a `null` payload, before
+          // readHeader refused those), the request would otherwise never be answered.
+          .catch((error: unknown) => done(error));
       }) satisfies SecretOrKeyProvider,
       algorithms: ['RS256'],
       issuer: config.okta.issuer,

@@ -1,5 +1,11 @@
 import { InvalidTokenError } from './bearer-errors.js';
-import { checkPayload, readHeader, type PayloadRules } from './token-rules.js';
+import {
+  checkPayload,
+  checkTimeClaims,
+  MAX_TIME_CLAIM_SECONDS,
+  readHeader,
+  type PayloadRules,
+} from './token-rules.js';
 
 function segment(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -33,8 +39,22 @@ describe('readHeader', () => {
     expect(readHeader(tokenWithHeader({ ...BASE, typ: 'JWT', jku: 'https://evil.example' }))).toEqual(BASE);
   });
 
-  it.each([['none'], ['HS256'], ['RS512'], ['ES256'], ['PS256'], ['rs256']])('refuses alg %s', (alg) => {
-    expect(invalidToken(() => readHeader(tokenWithHeader({ ...BASE, alg }))).message).toMatch(/algorithm/);
+  it.each([['HS256'], ['RS512'], ['ES256'], ['PS256'], ['rs256'], ['nonE2'], [42]])(
+    'refuses alg %s',
+    (alg) => {
+      expect(invalidToken(() => readHeader(tokenWithHeader({ ...BASE, alg }))).message).toBe(
+        'unsupported algorithm; only RS256 is accepted',
+      );
+    },
+  );
+
+  it.each([
+    ['an empty signature', `${segment({ ...BASE, alg: 'none' })}.${segment({ sub: 'alice' })}.`],
+    ['a signature anyway', tokenWithHeader({ ...BASE, alg: 'none' })],
+    ['alg NONE', tokenWithHeader({ ...BASE, alg: 'NONE' })],
+    ['no kid', `${segment({ alg: 'none' })}.${segment({ sub: 'alice' })}.`],
+  ])('refuses an unsigned token (alg none) with %s as not signed', (_name, token) => {
+    expect(invalidToken(() => readHeader(token)).message).toBe('token is not signed');
   });
 
   it('refuses a header without alg', () => {
@@ -93,6 +113,69 @@ describe('readHeader', () => {
   ])('refuses a malformed token with %s', (_name, token) => {
     invalidToken(() => readHeader(token));
   });
+
+  it.each([
+    ['not JSON', 'not json'],
+    ['a JSON array', '[1]'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"x"'],
+    ['a JSON number', '1'],
+    ['JSON true', 'true'],
+  ])('refuses a payload that is %s as a malformed payload', (_name, payload) => {
+    const token = `${segment(BASE)}.${segment(payload)}.c2ln`;
+    expect(invalidToken(() => readHeader(token)).message).toBe('malformed token payload');
+  });
+
+  it.each([
+    ['exp', 9e12],
+    ['nbf', -1e20],
+    ['iat', '123'],
+    ['exp', null],
+    ['nbf', true],
+    ['iat', [1]],
+  ])('refuses %s = %j as a malformed time claim before any key lookup', (claim, value) => {
+    const token = `${segment(BASE)}.${segment({ sub: 'alice', [claim]: value })}.c2ln`;
+    expect(invalidToken(() => readHeader(token)).message).toBe('malformed time claim');
+  });
+});
+
+describe('checkTimeClaims', () => {
+  it.each([
+    ['none at all', {}],
+    ['ordinary times', { exp: 1_763_715_600, nbf: 1_763_712_000, iat: 1_763_712_000.5 }],
+    [
+      'the ends of the range of a date',
+      { exp: MAX_TIME_CLAIM_SECONDS, nbf: -MAX_TIME_CLAIM_SECONDS, iat: 0 },
+    ],
+  ])('accepts %s', (_name, claims) => {
+    expect(() => checkTimeClaims(claims)).not.toThrow();
+    // Each of them can be rendered as a date.
+    for (const value of Object.values(claims))
+      expect(new Date(value * 1000).toISOString()).toEqual(expect.any(String));
+  });
+
+  it.each(['exp', 'nbf', 'iat'])('refuses %s out of the range of a date, or not a number', (claim) => {
+    for (const value of [
+      MAX_TIME_CLAIM_SECONDS + 1,
+      -MAX_TIME_CLAIM_SECONDS - 1,
+      9e12,
+      1e20,
+      -1e20,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+      '123',
+      'NaN',
+      '',
+      null,
+      true,
+      false,
+      [1],
+      {},
+    ]) {
+      expect(invalidToken(() => checkTimeClaims({ [claim]: value })).message).toBe('malformed time claim');
+    }
+  });
 });
 
 describe('checkPayload', () => {
@@ -108,14 +191,18 @@ describe('checkPayload', () => {
     expect(check(valid)).toEqual(valid);
   });
 
+  it('refuses a payload without exp', () => {
+    expect(invalidToken(() => check({ ...valid, exp: undefined })).message).toBe('token has no expiry');
+  });
+
   it.each([
-    ['missing', undefined],
     ['a string', String(NOW + 3600)],
     ['NaN', Number.NaN],
     ['Infinity', Number.POSITIVE_INFINITY],
     ['null', null],
-  ])('refuses exp that is %s', (_name, exp) => {
-    expect(invalidToken(() => check({ ...valid, exp })).message).toMatch(/expiry/);
+    ['beyond the range of a date', 9e12],
+  ])('refuses exp that is %s as a malformed time claim', (_name, exp) => {
+    expect(invalidToken(() => check({ ...valid, exp })).message).toBe('malformed time claim');
   });
 
   it('refuses a token expired beyond the clock tolerance', () => {
@@ -142,9 +229,11 @@ describe('checkPayload', () => {
     expect(check({ ...valid, iat: NOW + 30 }).iat).toBe(NOW + 30);
   });
 
-  it('refuses nbf and iat that are not numbers', () => {
-    invalidToken(() => check({ ...valid, nbf: String(NOW) }));
-    invalidToken(() => check({ ...valid, iat: String(NOW) }));
+  it('refuses nbf and iat that are not numbers as malformed time claims, not as future times', () => {
+    for (const value of [String(NOW), '123', null, true, [NOW], 1e20]) {
+      expect(invalidToken(() => check({ ...valid, nbf: value })).message).toBe('malformed time claim');
+      expect(invalidToken(() => check({ ...valid, iat: value })).message).toBe('malformed time claim');
+    }
   });
 
   it('accepts a payload without nbf and iat', () => {
@@ -181,6 +270,6 @@ describe('checkPayload', () => {
     ['an array', [valid]],
     ['a string', 'payload'],
   ])('refuses a payload that is %s', (_name, payload) => {
-    invalidToken(() => checkPayload(payload, rules, NOW));
+    expect(invalidToken(() => checkPayload(payload, rules, NOW)).message).toBe('malformed token payload');
   });
 });

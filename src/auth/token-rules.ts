@@ -1,8 +1,8 @@
 import { InvalidTokenError } from './bearer-errors.js';
 
 /**
- * Checks `jsonwebtoken` does not make, kept as plain functions so each is unit-tested:
- * header rules (before any key lookup) and payload rules (after the signature verifies).
+ * Checks `jsonwebtoken` does not make, kept as plain functions so each is unit-tested: the token's
+ * shape and header rules (before any key lookup) and payload rules (after the signature verifies).
  */
 
 export interface TokenHeader {
@@ -21,17 +21,50 @@ function decodeSegment(segment: string): unknown {
   }
 }
 
-/** Reads and checks the JOSE header of a compact JWS without trusting anything in it but `kid`. */
+/**
+ * Seconds a time claim may be from the epoch, either way: a Date holds at most 8.64e15 ms, so a
+ * larger `exp` could not be rendered as `expiresAt` (and is no time an issuer meant).
+ */
+export const MAX_TIME_CLAIM_SECONDS = 8.64e12;
+
+const TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const;
+
+/**
+ * Each of `exp`, `nbf` and `iat` that is present is a finite number within the range of a Date:
+ * a string, null, a boolean, an array or 1e400 (which JSON.parse reads as Infinity) is malformed.
+ * Whether `exp` is present, and what the times say, are {@link checkPayload}'s rules.
+ */
+export function checkTimeClaims(claims: Record<string, unknown>): void {
+  for (const name of TIME_CLAIMS) {
+    const value = claims[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !(Math.abs(value) <= MAX_TIME_CLAIM_SECONDS)) {
+      throw new InvalidTokenError('malformed time claim');
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads and checks a compact JWS before any key lookup, trusting nothing in it but `kid`: the JOSE
+ * header's rules, and that the payload is a JSON object whose time claims are well-formed (which
+ * jsonwebtoken does not check: it reports a payload that is not an object as a wrong audience,
+ * and a far-future `nbf` as not yet valid).
+ */
 export function readHeader(token: string): TokenHeader {
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => part === '')) {
-    throw new InvalidTokenError('malformed token');
-  }
+  if (parts.length !== 3 || parts[0] === '') throw new InvalidTokenError('malformed token');
   const header = decodeSegment(parts[0]);
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new InvalidTokenError('malformed token header');
+  if (!isObject(header)) throw new InvalidTokenError('malformed token header');
+  const { alg, kid, typ, crit } = header;
+  // RFC 7519 6.1: an unsecured JWT, whether or not something follows the last dot.
+  if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
+    throw new InvalidTokenError('token is not signed');
   }
-  const { alg, kid, typ, crit } = header as Record<string, unknown>;
+  if (parts[1] === '' || parts[2] === '') throw new InvalidTokenError('malformed token');
   // Only RS256: never `none`, never HMAC (which would let the public key act as a shared secret).
   if (alg !== 'RS256') throw new InvalidTokenError('unsupported algorithm; only RS256 is accepted');
   // RFC 7515 4.1.11: a recipient must refuse a token whose `crit` names extensions it does not
@@ -44,6 +77,9 @@ export function readHeader(token: string): TokenHeader {
   }
   if (typeof kid !== 'string' || kid === '') throw new InvalidTokenError('token has no key id');
   // `jku`, `x5u`, `jwk` and `x5c` are deliberately ignored: keys come only from the issuer's JWKS.
+  const payload = decodeSegment(parts[1]);
+  if (!isObject(payload)) throw new InvalidTokenError('malformed token payload');
+  checkTimeClaims(payload);
   return { alg, kid };
 }
 
@@ -58,19 +94,21 @@ export function checkPayload(
   rules: PayloadRules,
   nowSeconds: number,
 ): Record<string, unknown> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new InvalidTokenError('malformed token payload');
-  }
-  const claims = payload as Record<string, unknown>;
-  const { exp, nbf, iat, sub, cid } = claims;
+  if (!isObject(payload)) throw new InvalidTokenError('malformed token payload');
+  const claims = payload;
+  // Again here, so that this function alone holds every claim rule (readHeader checked it first).
+  checkTimeClaims(claims);
+  const { sub, cid } = claims;
+  // Each a number within the range of a Date, or absent.
+  const exp = claims.exp as number | undefined;
+  const nbf = claims.nbf as number | undefined;
+  const iat = claims.iat as number | undefined;
   const tolerance = rules.clockToleranceSeconds;
   // jsonwebtoken accepts a token with no `exp` at all; an access token must expire.
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new InvalidTokenError('token has no expiry');
+  if (exp === undefined) throw new InvalidTokenError('token has no expiry');
   if (exp + tolerance <= nowSeconds) throw new InvalidTokenError('token expired');
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf - tolerance > nowSeconds)) {
-    throw new InvalidTokenError('token not yet valid');
-  }
-  if (iat !== undefined && (typeof iat !== 'number' || iat - tolerance > nowSeconds)) {
+  if (nbf !== undefined && nbf - tolerance > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  if (iat !== undefined && iat - tolerance > nowSeconds) {
     throw new InvalidTokenError('token issued in the future');
   }
   if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('token has no subject');

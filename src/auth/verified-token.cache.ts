@@ -61,6 +61,8 @@ export class VerifiedTokenCache {
     nowSeconds = Date.now() / 1000,
   ): void {
     if (!this.entries) return;
+    // `exp` is within ±8.64e12 s (checkTimeClaims), so the milliseconds stay exact integers below
+    // 2^53; the cap keeps the TTL at most `maxTtlMs` whatever `exp` is, and a NaN fails `ttl > 0`.
     const ttl = Math.min(this.maxTtlMs, Math.floor((principal.exp + this.tolerance - nowSeconds) * 1000));
     if (ttl > 0) this.entries.set(hash(token), { principal, kid, nbf }, { ttl });
   }
