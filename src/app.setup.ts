@@ -1,8 +1,8 @@
 import { BadRequestException, RequestMethod, type ValidationError } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
+import { errorBody } from './common/http-error.filter.js';
 import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
@@ -43,11 +43,7 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
       void reply
         .code(status)
         .headers({ ...headers, 'x-request-id': request.id })
-        .send({
-          statusCode: status,
-          error: STATUS_CODES[status] ?? 'Error',
-          message: ROUTER_ERRORS[error.code] ?? 'bad request',
-        });
+        .send(errorBody(status, ROUTER_ERRORS[error.code] ?? 'bad request'));
     },
   });
 }
@@ -107,11 +103,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       const { headers } = request;
       if (request.raw.method !== 'OPTIONS' || (headers.origin && headers['access-control-request-method']))
         return done();
-      void reply.code(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'a CORS preflight needs an Origin and an Access-Control-Request-Method header',
-      });
+      void reply
+        .code(400)
+        .send(errorBody(400, 'a CORS preflight needs an Origin and an Access-Control-Request-Method header'));
     });
   await app.getHttpAdapter().getInstance().ready();
 }

@@ -16,6 +16,11 @@ export interface ErrorBody {
   message: string;
 }
 
+/** The contract's error body for `status`: `error` is the status's reason phrase. */
+export function errorBody(status: number, message: string): ErrorBody {
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+}
+
 interface ErrorResponse {
   status: number;
   message: string;
@@ -161,7 +166,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const described = this.describe(exception);
     const { status, headers } = described;
     const message = withoutQuery(described.message, request);
-    const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+    const body = errorBody(status, message);
     const refusal = refusalOf(exception);
     if (refusal) {
       annotate(request.raw, { refusal });

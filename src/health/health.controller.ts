@@ -9,6 +9,7 @@ import {
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator.js';
+import { errorBody } from '../common/http-error.filter.js';
 import { HealthModel, NotReadyModel } from '../docs/api-models.js';
 import { SigningKeysHealthIndicator } from './signing-keys.health.js';
 
@@ -91,9 +92,7 @@ export class HealthController {
       return {
         ...result,
         checks,
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: `not ready: ${failing.map(([name, state]) => `${name} ${state}`).join(', ')}`,
+        ...errorBody(503, `not ready: ${failing.map(([name, state]) => `${name} ${state}`).join(', ')}`),
       };
     }
   }
