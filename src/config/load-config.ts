@@ -87,6 +87,11 @@ function hostsOverlap(a: string, b: string): boolean {
   return isIP(x) === 0 || isIP(y) === 0;
 }
 
+/** Whether a server that binds before the API, on `port` at `host`, would leave the API unable to listen. */
+function takesApiPort(port: number, host: string, api: { host: string; port: number }): boolean {
+  return port !== 0 && port === api.port && hostsOverlap(host, api.host);
+}
+
 function url(name: string, raw: string): URL {
   try {
     return new URL(raw);
@@ -178,7 +183,7 @@ function metrics(env: Env, api: { host: string; port: number }): MetricsConfig {
   if (read(env, 'METRICS_PORT')?.toLowerCase() === 'off') return { port: undefined, host: metricsHost };
   const port = integer(env, 'METRICS_PORT', 9464, 0, 65535);
   // The metrics server binds first: on the API's own port it would leave the API unable to listen.
-  if (port !== 0 && port === api.port && hostsOverlap(metricsHost, api.host)) {
+  if (takesApiPort(port, metricsHost, api)) {
     throw new ConfigError(
       `METRICS_PORT must not be the API port (PORT=${api.port}) on the same address, got "${port}" (METRICS_HOST=${metricsHost}, HOST=${api.host})`,
     );
@@ -193,12 +198,7 @@ function devIssuerPort(
   api: { host: string; port: number },
 ): number {
   const port = integer(env, 'DEV_ISSUER_PORT', 8001, 0, 65535);
-  if (
-    oktaIssuer === undefined &&
-    port !== 0 &&
-    port === api.port &&
-    hostsOverlap(devIssuerHost(api.host), api.host)
-  ) {
+  if (oktaIssuer === undefined && takesApiPort(port, devIssuerHost(api.host), api)) {
     throw new ConfigError(`DEV_ISSUER_PORT must not be the API port (PORT=${api.port}), got "${port}"`);
   }
   return port;
