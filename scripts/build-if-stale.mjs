@@ -121,7 +121,7 @@ export function withBuildLock(root, fn) {
 }
 
 /** Runs `npm run build` in `root` and answers its exit status. */
-function build(root) {
+export function build(root) {
   // npm sets npm_execpath when it runs a script; `npm` on the PATH otherwise.
   const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
   const { status, error } = spawnSync(npm[0], [...npm.slice(1), 'run', '-s', 'build'], {
