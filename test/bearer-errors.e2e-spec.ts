@@ -1,6 +1,6 @@
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { expectErrorBody } from './fixtures/http.js';
+import { expectErrorBody, rawGet, type RawAnswer } from './fixtures/http.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
 
 /** The contract's "Errors (RFC 6750)" table, row by row, over HTTP. */
@@ -162,39 +162,6 @@ describe('RFC 6750 errors', () => {
   });
 });
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/**
- * One GET written byte for byte on a socket: fetch, supertest and Node's client merge or refuse
- * repeated headers, and only raw HTTP can send two Authorization fields.
- */
-function rawGet(port: number, headerLines: string[], localAddress = '127.0.0.1'): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => {
-      const head = ['GET /api/messages HTTP/1.1', 'Host: 127.0.0.1', 'Connection: close', ...headerLines];
-      socket.write(`${head.join('\r\n')}\r\n\r\n`);
-    });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
-      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
-      const headers: Record<string, string> = {};
-      for (const line of lines) {
-        const colon = line.indexOf(':');
-        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(end + 4) });
-    });
-  });
-}
-
 describe('more than one Authorization header (raw HTTP)', () => {
   let env: OktaTestEnv;
   let port: number;
@@ -222,12 +189,14 @@ describe('more than one Authorization header (raw HTTP)', () => {
 
   it('accepts one Authorization header next to look-alikes', async () => {
     const token = env.token();
-    const answer = await rawGet(port, [
-      `Authorization: Bearer ${token}`,
-      'Proxy-Authorization: Basic YTpi',
-      'X-Authorization: Basic YTpi',
-      'Authorizations: Basic YTpi',
-    ]);
+    const answer = await rawGet(port, {
+      headers: [
+        `Authorization: Bearer ${token}`,
+        'Proxy-Authorization: Basic YTpi',
+        'X-Authorization: Basic YTpi',
+        'Authorizations: Basic YTpi',
+      ],
+    });
     expect(answer.status).toBe(200);
   });
 
@@ -252,15 +221,21 @@ describe('more than one Authorization header (raw HTTP)', () => {
     const token = env.token();
     // An address of its own: the refusals of the other cases do not add up to a 429 here.
     const address = `127.5.0.${(addresses += 1)}`;
-    expectInvalidRequest(await rawGet(port, lines(token), address), token);
+    expectInvalidRequest(await rawGet(port, { headers: lines(token), localAddress: address }), token);
   });
 
   it('counts each one against the address, like any malformed header', async () => {
     const token = env.token();
     const twice = [`Authorization: Bearer ${token}`, 'Authorization: Basic YTpi'];
-    for (let i = 0; i < 3; i++) expectInvalidRequest(await rawGet(port, twice, '127.6.0.1'), token);
-    const answer = await rawGet(port, [`Authorization: Bearer ${token}`], '127.6.0.1');
+    for (let i = 0; i < 3; i++)
+      expectInvalidRequest(await rawGet(port, { headers: twice, localAddress: '127.6.0.1' }), token);
+    const answer = await rawGet(port, {
+      headers: [`Authorization: Bearer ${token}`],
+      localAddress: '127.6.0.1',
+    });
     expect(answer.status).toBe(429);
-    expect((await rawGet(port, [`Authorization: Bearer ${token}`], '127.6.0.2')).status).toBe(200);
+    expect(
+      (await rawGet(port, { headers: [`Authorization: Bearer ${token}`], localAddress: '127.6.0.2' })).status,
+    ).toBe(200);
   });
 });
