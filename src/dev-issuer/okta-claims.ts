@@ -4,6 +4,13 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
+/**
+ * The development issuer's client id when `OKTA_CLIENT_IDS` is unset. It lives here, not beside the
+ * token shaping that uses it, because the production bundle needs it too (the dev sign-in route) and
+ * must not import oauth2-mock-server, which that module does.
+ */
+export const DEFAULT_DEV_CLIENT_ID = 'dev-client';
+
 /** Claims of an Okta custom authorization server access token. */
 export interface OktaAccessClaims {
   ver: 1;

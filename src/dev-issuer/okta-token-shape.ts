@@ -7,9 +7,13 @@ import {
   type OAuth2Service,
   type TokenRequestIncomingMessage,
 } from 'oauth2-mock-server';
-import { buildOktaAccessClaims, splitList, type OktaAccessClaims } from './okta-claims.js';
+import {
+  buildOktaAccessClaims,
+  DEFAULT_DEV_CLIENT_ID,
+  splitList,
+  type OktaAccessClaims,
+} from './okta-claims.js';
 
-export const DEFAULT_DEV_CLIENT_ID = 'dev-client';
 const DEFAULT_DEV_USER = 'dev-user@example.com';
 
 /** Rewrites every access token the library signs into Okta's shape. */

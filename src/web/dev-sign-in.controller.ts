@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, NotFoundException, Post } from '@ne
 import { Public } from '../auth/decorators/public.decorator.js';
 import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
-import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-token-shape.js';
+import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-claims.js';
 import { DevTokenDto } from './dto/dev-token.dto.js';
 import { devSignInEnabled, WEB_SCOPES } from './web-config.js';
 
