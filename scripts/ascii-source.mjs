@@ -1,8 +1,8 @@
 // The bundle's source as ASCII. esbuild's output escapes non-ASCII characters in strings, templates
 // and identifiers, but leaves them in regular expression literals and comments (validator's
 // alphabets, a few dashes in JSDoc). V8 holds a script's source as one byte per character only
-// when every character fits in one (Latin-1): a single `≥` makes it keep the whole 9 MB bundle as
-// UTF-16, 18 MB of memory for the life of the process. Escaping every non-ASCII character is the
+// when every character fits in one (Latin-1): a single `≥` makes it keep the whole 8 MB bundle as
+// UTF-16, 16 MB of memory for the life of the process. Escaping every non-ASCII character is the
 // simpler rule, and the one a test can check.
 import { parse } from 'acorn';
 

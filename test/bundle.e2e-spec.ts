@@ -87,7 +87,7 @@ describe('the bundled server', () => {
 
 /**
  * One character past Latin-1 anywhere in the bundle makes V8 keep its whole source as UTF-16:
- * 18 MB instead of 9 MB of the process's memory (scripts/ascii-source.mjs).
+ * 16 MB instead of 8 MB of the process's memory (scripts/ascii-source.mjs).
  */
 describe('the bundle is ASCII', () => {
   /** Every character one byte in UTF-8. */
