@@ -70,10 +70,10 @@ describe('the bundled server', () => {
   });
 
   /**
-   * The development issuer (`./dev-issuer/dev-issuer.js`, external) is the only module that may
-   * import oauth2-mock-server. A value imported from any module that does would bundle it, with
-   * express and body-parser behind it, and run them at every start: about 1.1 MB of the bundle and
-   * a sixth of start-up CPU, in production too.
+   * oauth2-mock-server may be imported only by the development issuer (`./dev-issuer/dev-issuer.js`,
+   * left out of the bundle) and by modules that only it imports. A value that the app imports from
+   * any such module bundles the package, with express and body-parser behind it, and runs them at
+   * every start: about 1.1 MB of the bundle and a sixth of start-up CPU, in production too.
    */
   it('holds neither the development issuer nor the packages behind it', () => {
     const bundle = readFileSync(fileURLToPath(new URL('../dist/server.js', import.meta.url)), 'utf8');
