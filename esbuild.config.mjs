@@ -67,6 +67,25 @@ const TERMINUS_PEERS = {
   to: `const pkg = await ({ '@nestjs/typeorm': () => import('@nestjs/typeorm'), typeorm: () => import('typeorm') }[packageName] ?? (() => import(packageName)))();`,
 };
 
+/**
+ * Nest's two logger modules each build an `Intl.DateTimeFormat` as they load, for the timestamps of
+ * Nest's console output. This app logs through pino and writes that output only before its logger
+ * is up, in development; but building a formatter loads ICU's locale and time-zone data: about 6 MB
+ * of resident memory and some 20 ms of start-up. Each is built on first use instead. Should Nest change
+ * these lines, nothing is replaced and a test (test/bundle.e2e-spec.ts) sees the formatters again.
+ */
+const LAZY_DATE_FORMAT = {
+  file: /[\\/]@nestjs[\\/]common[\\/]services[\\/](?:console-)?logger\.service\.js$/,
+  from: 'const dateTimeFormatter = new Intl.DateTimeFormat(',
+  to: 'const dateTimeFormatter = lazyDateTimeFormat(',
+  helper: `
+function lazyDateTimeFormat(locales, options) {
+  let formatter;
+  return { format: (date) => (formatter ??= new Intl.DateTimeFormat(locales, options)).format(date) };
+}
+`,
+};
+
 const root = dirname(fileURLToPath(import.meta.url));
 const ownOutput = join(root, 'dist') + sep;
 /** This app's compiled files, or a file of a Nest package itself (not of a package nested in it). */
@@ -88,6 +107,9 @@ const tscOutput = {
         }
         contents = contents.replace(TERMINUS_PEERS.from, TERMINUS_PEERS.to);
         terminusPatched = true;
+      }
+      if (LAZY_DATE_FORMAT.file.test(path) && contents.includes(LAZY_DATE_FORMAT.from)) {
+        contents = contents.replace(LAZY_DATE_FORMAT.from, LAZY_DATE_FORMAT.to) + LAZY_DATE_FORMAT.helper;
       }
       return contents === source ? undefined : { contents, loader: 'js', resolveDir: dirname(path) };
     });
