@@ -71,8 +71,9 @@ const TERMINUS_PEERS = {
  * Nest's two logger modules each build an `Intl.DateTimeFormat` as they load, for the timestamps of
  * Nest's console output. This app logs through pino and writes that output only before its logger
  * is up, in development; but building a formatter loads ICU's locale and time-zone data: about 6 MB
- * of resident memory and some 20 ms of start-up. Each is built on first use instead. Should Nest change
- * these lines, nothing is replaced and a test (test/bundle.e2e-spec.ts) sees the formatters again.
+ * of resident memory and some 20 ms of start-up. Each is built on first use instead. Should Nest
+ * change these lines, nothing is replaced, and a test (test/bundle.e2e-spec.ts) sees the
+ * formatters again.
  */
 const LAZY_DATE_FORMAT = {
   file: /[\\/]@nestjs[\\/]common[\\/]services[\\/](?:console-)?logger\.service\.js$/,
