@@ -2,6 +2,7 @@ import { BadRequestException, RequestMethod, type ValidationError } from '@nestj
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
+import { serveDirectRoutes } from './common/direct-route.js';
 import { errorBody } from './common/http-error.filter.js';
 import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
@@ -91,6 +92,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   useSecurityHeaders(app, config);
   batchResponseWrites(app.getHttpAdapter().getInstance());
   setupApiDocs(app, config);
+  serveDirectRoutes(app);
   // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
   await app.init();
   // @fastify/cors answers an OPTIONS request without Origin or Access-Control-Request-Method (not a
