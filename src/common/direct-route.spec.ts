@@ -32,6 +32,7 @@ import { Type as TransformTo } from 'class-transformer';
 import { IsInt, IsOptional, Max } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { of, type Observable } from 'rxjs';
+import { Readable } from 'node:stream';
 import request from 'supertest';
 import { DirectRoute, serveDirectRoutes } from './direct-route.js';
 import { batchResponseWrites } from './write-batching.js';
@@ -166,6 +167,12 @@ class TwinController {
     return Promise.reject(new NotFoundException('no such thing'));
   }
 
+  @Get('direct/stream')
+  @DirectRoute()
+  directStream() {
+    return Readable.from(['a stream']);
+  }
+
   @Get('nest/broken')
   nestBroken(): never {
     throw new Error('a bug');
@@ -255,6 +262,12 @@ describe('@DirectRoute()', () => {
     expect(response.status).toBe(203);
     expect(response.body).toEqual({ who: 'bo', n: 7 });
     expect(trail.get('order')).toEqual(['global:items', 'class:TwinController', 'method', 'pipe']);
+  });
+
+  it('refuses to answer with a stream, which Nest would stream itself', async () => {
+    const response = await call('GET', '/direct/stream', { 'x-case': 'stream' });
+    expect(response.status).toBe(500);
+    expect(response.text).not.toContain('a stream');
   });
 
   it('answers once: nothing is sent again after the response', () => {

@@ -15,6 +15,7 @@ import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory.js'
 import { RouterExceptionFilters } from '@nestjs/core/router/router-exception-filters.js';
 import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
 import type { RouterProxyCallback } from '@nestjs/core/router/router-proxy.js';
+import { isStreamingBody } from '@nestjs/core/router/streaming-body.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -37,7 +38,8 @@ interface DirectRouteTarget {
  *
  * The route may use nothing that this handler does not run: interceptors, `@Res()`, `@Next()`,
  * `@Header()`, `@Redirect()`, `@Render()`, `@Sse()`, a host filter or a request-scoped controller
- * stop the start-up rather than being skipped.
+ * stop the start-up rather than being skipped, and an answer that is a stream (which Nest streams
+ * itself) is a 500.
  */
 export function DirectRoute(): MethodDecorator {
   return (prototype, methodName, descriptor) => {
@@ -223,6 +225,8 @@ async function serve(parts: DirectHandlerParts, request: FastifyRequest, reply: 
     let result: unknown = handler.apply(instance, handlerArgs);
     if (isThenable(result)) result = await result;
     if (isObservable(result)) result = await lastValueFrom(result);
+    // Nest streams these itself (backpressure, a client that goes away); not done here.
+    if (isStreamingBody(result)) throw new Error('@DirectRoute(): the route answered with a stream');
     parts.reply(reply, result, statusCode);
   } catch (error) {
     parts.exceptions.next(error, new ExecutionContextHost(args));
