@@ -1,9 +1,11 @@
 import { BadRequestException, RequestMethod, type ValidationError } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { performance } from 'node:perf_hooks';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { serveDirectRoutes } from './common/direct-route.js';
 import { errorBody } from './common/http-error.filter.js';
+import { routerAnswerObserver } from './common/router-answers.js';
 import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
@@ -34,13 +36,17 @@ const ROUTER_ERRORS: Record<string, string> = {
  * malformed URL (400) or an over-long path parameter (414) the router answers before any hook
  * runs, so without this the body would be Fastify's, quoting the whole URL (query string, and a
  * token in it, included), with none of the security headers or the request id the hooks add. The
- * request log line and metrics, written by hooks too, do not see these requests.
+ * request log line and the metrics, which an `onResponse` hook writes for every other request, are
+ * written for these when the response closes (`router-answers.ts`).
  */
 export function createAdapter(config: AppConfig): FastifyAdapter {
   const headers = apiSecurityHeaders(securityHeaders(config));
   return new FastifyAdapter({
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const started = performance.now();
       const status = error.statusCode ?? 400;
+      const observe = routerAnswerObserver(request.server);
+      if (observe) reply.raw.once('close', () => observe(request, reply, performance.now() - started));
       void reply
         .code(status)
         .headers({ ...headers, 'x-request-id': request.id })

@@ -2,6 +2,7 @@ import { JwksServer } from './fixtures/jwks-server.js';
 import { generateTestKey, type TestKey } from './fixtures/keys.js';
 import { signAccessToken } from './fixtures/tokens.js';
 import { startApiProcess, type ApiProcess } from './fixtures/api-process.js';
+import { rawGet } from './fixtures/http.js';
 
 type LogLine = Record<string, unknown> & {
   msg?: string;
@@ -199,5 +200,38 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       reqId: 'admin-del-1',
     });
     for (const event of audit) expect(Date.parse(String(event.at))).not.toBeNaN();
+  });
+
+  it('logs what the router answers itself (a malformed URL, an over-long path segment), without the query', async () => {
+    const port = Number(new URL(server.url).port);
+    const misplaced = token({ sub: 'router-edges@example.com' });
+    const badUrl = await rawGet(port, {
+      path: `/api/messages/%E0%A4%A?access_token=${misplaced}`,
+      headers: ['X-Request-Id: bad-url-1'],
+    });
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.headers['x-request-id']).toBe('bad-url-1');
+    const segment = 'a'.repeat(101);
+    const tooLong = await rawGet(port, {
+      path: `/api/messages/${segment}`,
+      headers: ['X-Request-Id: long-segment-1'],
+    });
+    expect(tooLong.status).toBe(414);
+
+    const bad = await waitForLine(server, (line) => line.reqId === 'bad-url-1');
+    expect(bad).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET', path: '/api/messages/%E0%A4%A' },
+      res: { statusCode: 400 },
+    });
+    expect(bad.route).toBeUndefined();
+    expect(bad.durationMs).toEqual(expect.any(Number));
+    expect(await waitForLine(server, (line) => line.reqId === 'long-segment-1')).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET', path: `/api/messages/${segment}` },
+      res: { statusCode: 414 },
+    });
+    expect(server.output()).not.toContain(misplaced);
+    expect(server.output()).not.toContain('access_token');
   });
 });

@@ -21,8 +21,11 @@ export class RequestLog {
     this.logger = root.child({}, { redact: [] });
   }
 
-  /** `route` is the matched route's pattern (`request.routeOptions.url`), undefined for a 404. */
-  write(request: FastifyRequest, reply: FastifyReply, route: string | undefined): void {
+  /**
+   * `route` is the matched route's pattern (`request.routeOptions.url`), undefined for a 404 and
+   * for what the router answers itself; `elapsedMs`, the time the response took.
+   */
+  write(request: FastifyRequest, reply: FastifyReply, route: string | undefined, elapsedMs: number): void {
     const statusCode = reply.statusCode;
     const failed = statusCode >= 500;
     if (!this.logger.isLevelEnabled(failed ? 'error' : 'info')) return;
@@ -35,7 +38,7 @@ export class RequestLog {
       req: { method: request.method, path: query === -1 ? url : url.slice(0, query) },
       route,
       res: { statusCode },
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      durationMs: Math.round(elapsedMs * 100) / 100,
       sub: principal?.sub,
       cid: principal?.cid ?? undefined,
       refusal: refusal?.reason,

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/principal.js';
 import { SigningKeysService } from '../auth/signing-keys.service.js';
 import { VerifiedTokenCache } from '../auth/verified-token.cache.js';
+import { observeRouterAnswers } from '../common/router-answers.js';
 import { annotations } from '../logging/request-annotations.js';
 import { RequestLog } from '../logging/request.log.js';
 
@@ -25,8 +26,9 @@ interface PgPool {
 /**
  * Every metric the API exports, in one registry per application (tests run several apps in one
  * process). Request metrics are recorded in a Fastify `onResponse` hook, so they cover every
- * response, errors and unknown routes included (the same hook writes the request log line); the rest is read from its owner at scrape time,
- * which costs the request path nothing.
+ * response, errors and unknown routes included (the same hook writes the request log line), and
+ * for what the router answers before any hook (`router-answers.ts`); the rest is read from its
+ * owner at scrape time, which costs the request path nothing.
  */
 @Injectable()
 export class MetricsService implements OnModuleInit, OnApplicationShutdown {
@@ -154,16 +156,27 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
     // The one per-request hook of metrics and logs: the response has finished, so its status and
     // duration are final, and the route, the caller and any refusal are known.
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-      // Read once: Fastify builds a fresh routeOptions object on every access.
-      const route = request.routeOptions.url;
-      this.observe(request, reply, route);
-      this.requestLog.write(request, reply, route);
+      this.record(request, reply, reply.elapsedTime);
       done();
     });
+    // What the router answers itself (a malformed URL, an over-long path segment) runs no hook.
+    observeRouterAnswers(fastify, (request, reply, elapsedMs) => this.record(request, reply, elapsedMs));
   }
 
-  private observe(request: FastifyRequest, reply: FastifyReply, route: string | undefined): void {
-    this.durationOf(request.method, route, reply.statusCode).observe(reply.elapsedTime / 1000);
+  private record(request: FastifyRequest, reply: FastifyReply, elapsedMs: number): void {
+    // Read once: Fastify builds a fresh routeOptions object on every access.
+    const route = request.routeOptions.url;
+    this.observe(request, reply, route, elapsedMs);
+    this.requestLog.write(request, reply, route, elapsedMs);
+  }
+
+  private observe(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: string | undefined,
+    elapsedMs: number,
+  ): void {
+    this.durationOf(request.method, route, reply.statusCode).observe(elapsedMs / 1000);
     const refusal = annotations(request.raw)?.refusal;
     if (refusal) {
       this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason });
