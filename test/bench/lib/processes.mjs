@@ -43,15 +43,35 @@ export function cpuMsOf(pid) {
 }
 
 /**
- * Spawns `node args`, waits for the `listening on <url>` line, then until `probe(url)` answers;
- * `coldStartMs` runs from the spawn to that first answered request.
+ * What a target inherits of this process's environment: nothing that configures the API. A
+ * `LOG_LEVEL=warn`, a `TOKEN_CACHE_MAX` or a `NODE_OPTIONS` left in the shell would otherwise change
+ * what is measured (or hide the `listening on` line the start waits for).
+ */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL'];
+
+/**
+ * Spawns `node args` with `env` (and only `INHERITED` of this process's environment), waits for the
+ * `listening on <url>` line, then until `probe(url)` answers; `coldStartMs` runs from the spawn to
+ * that first answered request. A target that does not start is killed before the error is thrown.
  */
 export async function startTarget(name, args, { env = {}, probe, timeoutMs = 20000 } = {}) {
   const started = performance.now();
+  const inherited = Object.fromEntries(
+    INHERITED.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]]),
+  );
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  try {
+    return await waitForTarget(name, child, started, probe, timeoutMs);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
+
+async function waitForTarget(name, child, started, probe, timeoutMs) {
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), timeoutMs);
