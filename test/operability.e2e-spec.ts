@@ -2,25 +2,9 @@ import request from 'supertest';
 import { MetricsServer } from '../src/metrics/metrics.server.js';
 import { JwksServer } from './fixtures/jwks-server.js';
 import { generateTestKey } from './fixtures/keys.js';
+import { sample, scrape } from './fixtures/metrics.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
 import { createTestApp } from './fixtures/test-app.js';
-
-async function scrape(url: string): Promise<string> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return response.text();
-}
-
-/** The value of one sample, e.g. `auth_outcomes_total{outcome="refused",code="invalid_token",reason="token_expired"}`. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labelText = line.slice(name.length).split(' ')[0];
-    if (wanted.every((pair) => labelText.includes(pair))) return Number(line.split(' ').at(-1));
-  }
-  return undefined;
-}
 
 describe('operating the API', () => {
   let env: OktaTestEnv;

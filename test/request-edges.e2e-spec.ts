@@ -3,6 +3,7 @@ import request from 'supertest';
 import { MAX_BODY_DEPTH } from '../src/common/app-validation.pipe.js';
 import { MetricsServer } from '../src/metrics/metrics.server.js';
 import { rawGet } from './fixtures/http.js';
+import { sample, scrape } from './fixtures/metrics.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
 
 interface ErrorBody {
@@ -80,19 +81,12 @@ describe('edges of the request surface', () => {
     });
 
     it('are counted in the request metrics, as unmatched routes', async () => {
-      const count = async (status: string) => {
-        const text = await (await fetch(env.api.app.get(MetricsServer).url!)).text();
-        const line = text
-          .split('\n')
-          .find(
-            (l) =>
-              l.startsWith('http_request_duration_seconds_count{') &&
-              l.includes('method="GET"') &&
-              l.includes('route="unmatched"') &&
-              l.includes(`status="${status}"`),
-          );
-        return line === undefined ? 0 : Number(line.split(' ').at(-1));
-      };
+      const count = async (status: string) =>
+        sample(await scrape(env.api.app.get(MetricsServer).url!), 'http_request_duration_seconds_count', {
+          method: 'GET',
+          route: 'unmatched',
+          status,
+        }) ?? 0;
       const before = [await count('400'), await count('414')];
       expect((await rawGet(port, { path: '/api/messages/%E0%A4%A' })).status).toBe(400);
       expect((await rawGet(port, { path: `/api/messages/${'a'.repeat(101)}` })).status).toBe(414);
