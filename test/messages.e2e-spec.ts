@@ -149,6 +149,41 @@ describe('messages (own)', () => {
       expect(JSON.stringify(response.body)).not.toMatch(/stack|at \w+ \(/);
     });
 
+    it('refuses a body over 1 MiB with 413, and one of a type it does not read with 415, before the token', async () => {
+      const large = await request(env.api.server)
+        .post('/api/messages')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ text: 'a'.repeat(1024 * 1024) }))
+        .expect(413);
+      expect(large.body).toEqual({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: expect.any(String),
+      });
+      const xml = await request(env.api.server)
+        .post('/api/messages')
+        .set('Content-Type', 'application/xml')
+        .send('<text>hi</text>')
+        .expect(415);
+      expect(xml.body).toEqual({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: expect.any(String),
+      });
+      expect(xml.headers['www-authenticate']).toBeUndefined();
+    });
+
+    it('validates the fields of a form body like those of JSON', async () => {
+      const post = (body: string) =>
+        request(env.api.server)
+          .post('/api/messages')
+          .set('Authorization', as('form@example.com'))
+          .type('form')
+          .send(body);
+      expect((await post('text=from+a+form').expect(201)).body).toMatchObject({ text: 'from a form' });
+      expect((await post('text=hi&author=x').expect(400)).body.message).toContain('author');
+    });
+
     it('does not store a refused message', async () => {
       await post('refused@example.com', { text: '' }).expect(400);
       expect(((await list('refused@example.com').expect(200)).body as Page).messages).toEqual([]);
