@@ -174,14 +174,14 @@ describe('messages (own)', () => {
     });
 
     it('validates the fields of a form body like those of JSON', async () => {
-      const post = (body: string) =>
+      const postForm = (body: string) =>
         request(env.api.server)
           .post('/api/messages')
           .set('Authorization', as('form@example.com'))
           .type('form')
           .send(body);
-      expect((await post('text=from+a+form').expect(201)).body).toMatchObject({ text: 'from a form' });
-      expect((await post('text=hi&author=x').expect(400)).body.message).toContain('author');
+      expect((await postForm('text=from+a+form').expect(201)).body).toMatchObject({ text: 'from a form' });
+      expect((await postForm('text=hi&author=x').expect(400)).body.message).toContain('author');
     });
 
     it('does not store a refused message', async () => {
