@@ -1,11 +1,10 @@
-// Builds dist/ once per test run with `npm run build`: some tests start the real server (the
-// dist/server.js bundle) as a separate process. Under the build lock `npm start` takes, so that two
-// test runs, or a test run and a start, in one checkout do not rebuild dist/ under each other.
+// Builds dist/ once per test run with `npm run build`: some tests start the built server
+// (`node dist/main.js`, what `npm run start:prod` runs) as a separate process.
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build, withBuildLock } from '../scripts/build-if-stale.mjs';
 
 export default function globalSetup() {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const status = withBuildLock(root, () => build(root));
+  const { status } = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (status !== 0) throw new Error(`npm run build failed (exit ${status})`);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiProcess } from './fixtures/api-process.js';
 
-/** `node dist/server.js` without OKTA_ISSUER, outside production: the built-in issuer is loaded on demand. */
+/** `node dist/main.js` without OKTA_ISSUER, outside production: the built-in issuer is loaded on demand. */
 describe('server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'issue-bench-server-'));
 
@@ -12,7 +12,7 @@ describe('server process', () => {
   it('starts the development issuer when OKTA_ISSUER is unset', async () => {
     const api = await startApiProcess({ DATABASE_URL: `sqlite:${join(dir, 'messages.db')}` });
     try {
-      expect(api.output()).toContain('using the built-in development issuer');
+      expect(api.output()).toMatch(/with issuer http:\/\/127\.0\.0\.1:\d+\/oauth2\/default/);
       const live = await fetch(`${api.url}/health/live`);
       expect(live.status).toBe(200);
     } finally {

@@ -95,13 +95,12 @@ describe('SIGTERM', () => {
   });
 });
 
-describe('SIGTERM to `npm start`', () => {
-  // npm runs a script through `sh -c` and passes the signal to that shell, which does not pass it
-  // on: without `exec` in the script, npm and the shell exit and the server lives on, still
-  // holding its port, and is never shut down gracefully.
+describe('SIGTERM to `npm run start:prod`', () => {
+  // npm runs a script through `sh -c` and passes the signal to that shell: unless the shell hands
+  // its place to node, npm and the shell exit and the server lives on, still holding its port,
+  // and is never shut down gracefully.
   it('reaches the server, which shuts down and exits 0, and npm with it', async () => {
-    // --ignore-scripts skips `prestart` (the build, done once for the whole run), not `start` itself.
-    const npm = await startApiProcess({}, { command: ['npm', 'start', '--ignore-scripts'], detached: true });
+    const npm = await startApiProcess({}, { command: ['npm', 'run', 'start:prod'], detached: true });
     try {
       expect((await fetch(`${npm.url}/health/live`)).status).toBe(200);
 

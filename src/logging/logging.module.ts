@@ -1,29 +1,23 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { APP_CONFIG, type AppConfig, type LoggingConfig } from '../config/app-config.js';
 import { AppLogger } from './app.logger.js';
 import { AuditLogger } from './audit.logger.js';
-import { LineBatcher } from './line-batcher.js';
 import { ROOT_LOGGER } from './root-logger.js';
 import { RequestIdHooks } from './request-id.hooks.js';
 import { RequestLog } from './request.log.js';
 
-/** Lines are written in batches of at least this many characters (4 KB of ASCII), and at least this often. */
-const BATCH_LENGTH = 4096;
-const FLUSH_INTERVAL_MS = 500;
-
 /**
- * Where log lines go. JSON lines are batched (`LineBatcher`) and go through an asynchronous
- * destination (sonic-boom), so a request neither waits on stdout nor costs a system call of its
- * own; what is pending is flushed on exit. Pretty output runs pino-pretty in a worker.
+ * JSON lines go through pino's asynchronous destination (sonic-boom): a request never waits on
+ * stdout, lines written while a write is under way leave together, and pino flushes what is
+ * pending when the process exits. Pretty output (development only: pino-pretty is a
+ * development dependency) runs in a pino transport worker.
  */
 function destination(config: LoggingConfig): DestinationStream {
   if (config.format === 'pretty') {
     return pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true } });
   }
-  const stream = new LineBatcher(pino.destination({ dest: 1, sync: false }), BATCH_LENGTH);
-  setInterval(() => stream.flush(), FLUSH_INTERVAL_MS).unref();
-  return stream;
+  return pino.destination({ dest: 1, sync: false });
 }
 
 /** The root logger, built once. Tests that capture logs pass their own destination. */
@@ -43,8 +37,7 @@ export function createRootLogger(config: LoggingConfig, stream?: DestinationStre
 
 /**
  * One pino logger for the whole application: Nest's own messages (`AppLogger`), the request
- * line (`RequestLog`, written from the metrics `onResponse` hook) and audit events. No request
- * middleware and no per-request async context: everything a line needs is passed to it.
+ * line (`RequestLog`) and audit events.
  */
 @Global()
 @Module({
@@ -61,4 +54,11 @@ export function createRootLogger(config: LoggingConfig, stream?: DestinationStre
   ],
   exports: [ROOT_LOGGER, AppLogger, AuditLogger, RequestLog],
 })
-export class LoggingModule {}
+export class LoggingModule implements OnApplicationShutdown {
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
+
+  /** Last of all: what is still buffered is written before the process exits. */
+  onApplicationShutdown(): void {
+    this.logger.flush();
+  }
+}

@@ -1,2 +1,0 @@
-/** See ascii-source.mjs. */
-export function asciiSource(code: string): string;
