@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiToken } from '../docs/api-docs.decorators.js';
 import { MeModel } from '../docs/api-models.js';
+import { Authenticated } from './decorators/authenticated.decorator.js';
 import { CurrentPrincipal } from './decorators/current-principal.decorator.js';
 import type { Principal } from './principal.js';
 
@@ -20,7 +20,7 @@ export interface MeResponse {
 @Controller('me')
 export class MeController {
   @Get()
-  @ApiToken()
+  @Authenticated()
   @ApiOperation({ summary: 'Who the token says the caller is (any valid token)' })
   @ApiOkResponse({ type: MeModel })
   me(@CurrentPrincipal() principal: Principal): MeResponse {

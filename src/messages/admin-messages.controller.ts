@@ -2,21 +2,20 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ADMIN_GROUPS, Groups } from '../auth/decorators/groups.decorator.js';
-import { Scopes } from '../auth/decorators/scopes.decorator.js';
+import { Authenticated } from '../auth/decorators/authenticated.decorator.js';
+import { Scope } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiToken } from '../docs/api-docs.decorators.js';
 import { MessagePageModel } from '../docs/api-models.js';
 import { AuditLogger } from '../logging/audit.logger.js';
 import { RequestId } from '../logging/request-id.decorator.js';
 import { AdminListMessagesQuery, DEFAULT_PAGE_SIZE } from './dto/list-messages.query.js';
 import type { MessagePage } from './message.js';
-import { READ } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
 
 /** Every author's messages, for members of `ADMIN_GROUPS`. */
 @ApiTags('admin')
 @Controller('admin/messages')
-@Scopes([READ])
+@Authenticated(Scope.MessagesRead)
 @Groups([ADMIN_GROUPS])
 export class AdminMessagesController {
   constructor(
@@ -25,7 +24,6 @@ export class AdminMessagesController {
   ) {}
 
   @Get()
-  @ApiToken(READ)
   @ApiOperation({
     summary: "Every author's messages, newest first; for members of ADMIN_GROUPS (audited)",
   })

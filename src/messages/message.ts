@@ -1,4 +1,3 @@
-import { isoDate } from '../common/iso-date.js';
 import type { MessageEntity } from './message.entity.js';
 
 /** The API's message: what Okta's sample frontends render (`text`, `date`). */
@@ -18,7 +17,7 @@ export function toMessage(entity: MessageEntity): Message {
   return {
     id: entity.id,
     text: entity.text,
-    date: isoDate(entity.createdAt),
+    date: new Date(entity.createdAt).toISOString(),
     author: entity.author,
   };
 }

@@ -8,20 +8,17 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DirectRoute } from '../common/direct-route.js';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator.js';
-import { Scopes } from '../auth/decorators/scopes.decorator.js';
+import { Authenticated } from '../auth/decorators/authenticated.decorator.js';
+import { Scope } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiErrors, ApiToken } from '../docs/api-docs.decorators.js';
+import { ApiErrors } from '../docs/api-docs.decorators.js';
 import { MessageModel, MessagePageModel } from '../docs/api-models.js';
 import { RequestId } from '../logging/request-id.decorator.js';
 import { CreateMessageDto } from './dto/create-message.dto.js';
 import { DEFAULT_PAGE_SIZE, ListMessagesQuery } from './dto/list-messages.query.js';
 import type { Message, MessagePage } from './message.js';
 import { MessagesService } from './messages.service.js';
-
-export const READ = 'messages:read';
-export const WRITE = 'messages:write';
 
 /** The caller's own messages. */
 @ApiTags('messages')
@@ -30,10 +27,7 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Get()
-  // The busiest route: served without Nest's router layers, by the same guards, pipes and filters.
-  @DirectRoute()
-  @Scopes([READ])
-  @ApiToken(READ)
+  @Authenticated(Scope.MessagesRead)
   @ApiOperation({ summary: "The caller's own messages, newest first" })
   @ApiOkResponse({ type: MessagePageModel })
   list(@CurrentPrincipal() caller: Principal, @Query() query: ListMessagesQuery): Promise<MessagePage> {
@@ -45,8 +39,7 @@ export class MessagesController {
   }
 
   @Post()
-  @Scopes([WRITE])
-  @ApiToken(WRITE)
+  @Authenticated(Scope.MessagesWrite)
   @ApiOperation({ summary: 'Post a message (1 to 2000 characters after trimming)' })
   @ApiCreatedResponse({
     type: MessageModel,
@@ -63,8 +56,7 @@ export class MessagesController {
   }
 
   @Get(':id')
-  @Scopes([READ])
-  @ApiToken(READ)
+  @Authenticated(Scope.MessagesRead)
   @ApiOperation({ summary: 'One message, if the caller wrote it or is an admin' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: MessageModel })
@@ -75,8 +67,7 @@ export class MessagesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Scopes([WRITE])
-  @ApiToken(WRITE)
+  @Authenticated(Scope.MessagesWrite)
   @ApiOperation({ summary: 'Delete a message, if the caller wrote it or is an admin' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'Deleted' })

@@ -5,7 +5,6 @@ import { MessageEntity } from './message.entity.js';
 import type { Message } from './message.js';
 import type { AuditLogger } from '../logging/audit.logger.js';
 import { MessagesService, type PageRequest } from './messages.service.js';
-import { SqlitePageReader } from './sqlite-page.reader.js';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -25,8 +24,6 @@ async function walk(service: MessagesService, request: PageRequest): Promise<Mes
 describe('MessagesService pages', () => {
   let dataSource: DataSource;
   let service: MessagesService;
-  /** The same service forced onto the TypeORM query (the path other drivers take). */
-  let generic: MessagesService;
   const expected: MessageEntity[] = [];
 
   beforeAll(async () => {
@@ -48,8 +45,6 @@ describe('MessagesService pages', () => {
     // Reading pages never writes an audit event.
     const noAudit = {} as AuditLogger;
     service = new MessagesService(repository, noAudit);
-    generic = new MessagesService(repository, noAudit);
-    (generic as unknown as { sqlite: object }).sqlite = { pages: undefined };
   });
 
   afterAll(() => dataSource.destroy());
@@ -69,15 +64,6 @@ describe('MessagesService pages', () => {
       expect(pages.slice(0, -1).every((page) => page.length === 4)).toBe(true);
     },
   );
-
-  it('reads the same pages with the prepared SQLite statements as with the TypeORM query', async () => {
-    expect(SqlitePageReader.for(dataSource)).toBeInstanceOf(SqlitePageReader);
-    for (const author of [ALICE, BOB, undefined, 'nobody@example.com']) {
-      for (const limit of [1, 3, 20, 100]) {
-        expect(await walk(service, { limit, author })).toEqual(await walk(generic, { limit, author }));
-      }
-    }
-  });
 
   it('maps rows to the contract shape', async () => {
     const { messages } = await service.page({ limit: 1, author: ALICE });

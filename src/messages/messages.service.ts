@@ -7,7 +7,6 @@ import { AuditLogger } from '../logging/audit.logger.js';
 import { decodeCursor, encodeCursor, isMessageId, type Cursor } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
-import { SqlitePageReader } from './sqlite-page.reader.js';
 
 export interface PageRequest {
   limit: number;
@@ -20,9 +19,6 @@ const NOT_FOUND = 'message not found';
 
 @Injectable()
 export class MessagesService {
-  /** Resolved on the first page read: by then the data source is connected and its driver known. */
-  private sqlite?: { pages: SqlitePageReader | undefined };
-
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly audit: AuditLogger,
@@ -40,10 +36,7 @@ export class MessagesService {
     if (cursor !== undefined && !after) {
       throw new BadRequestException('cursor must be a nextCursor value from a previous page');
     }
-    this.sqlite ??= { pages: SqlitePageReader.for(this.messages.manager.connection) };
-    const rows = this.sqlite.pages
-      ? this.sqlite.pages.read(limit + 1, author, after)
-      : await this.queryPage(limit + 1, author, after);
+    const rows = await this.queryPage(limit + 1, author, after);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -52,7 +45,6 @@ export class MessagesService {
     };
   }
 
-  /** Any other driver (PostgreSQL): the same page through TypeORM. */
   private queryPage(
     count: number,
     author: string | undefined,

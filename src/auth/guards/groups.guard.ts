@@ -4,7 +4,6 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { hasAny } from '../claims.js';
 import { ADMIN_GROUPS, Groups } from '../decorators/groups.decorator.js';
 import type { AuthenticatedRequest } from '../principal.js';
-import { PerRoute } from '../route-metadata.js';
 
 /** 403 for a caller in none of the required groups (no `WWW-Authenticate`: not a token problem). */
 export class MissingGroupError extends ForbiddenException {}
@@ -12,20 +11,15 @@ export class MissingGroupError extends ForbiddenException {}
 /** Runs after `ScopesGuard`: 403 unless the caller is in one of the required groups. */
 @Injectable()
 export class GroupsGuard implements CanActivate {
-  /** The route's groups, `ADMIN_GROUPS` resolved; undefined when the route names none. */
-  private readonly requiredGroups: PerRoute<string[] | undefined>;
-
-  constructor(reflector: Reflector, @Inject(APP_CONFIG) config: AppConfig) {
-    this.requiredGroups = new PerRoute((handler, controller) => {
-      const required = reflector.getAllAndOverride(Groups, [handler, controller]);
-      if (!required?.length) return undefined;
-      return required.flatMap((group) => (group === ADMIN_GROUPS ? config.adminGroups : [group]));
-    });
-  }
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const groups = this.requiredGroups.get(context);
-    if (groups === undefined) return true;
+    const required = this.reflector.getAllAndOverride(Groups, [context.getHandler(), context.getClass()]);
+    if (!required?.length) return true;
+    const groups = required.flatMap((group) => (group === ADMIN_GROUPS ? this.config.adminGroups : [group]));
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!principal || !hasAny(principal.groups, groups)) {
       const names = groups.length > 0 ? groups.join(', ') : '(none configured)';
