@@ -4,6 +4,13 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Only the front door of the framework and the database layer: their internals change without notice. */
+const INTERNALS = [
+  { group: ['@nestjs/*/internal', '@nestjs/*/internal/**'], message: 'Nest marks these "do not depend on".' },
+  { group: ['@nestjs/*/*', '@nestjs/*/**'], message: 'Import from the package root, not a deep path.' },
+  { group: ['typeorm/*', 'pg/*', 'better-sqlite3/*'], message: 'No database driver internals.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'test-output/**', '**/*.mjs'] },
   eslint.configs.recommended,
@@ -17,6 +24,36 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: INTERNALS,
+        },
+      ],
+    },
+  },
+  {
+    // Development-only packages: a production install (`npm ci --omit=dev`) has neither.
+    files: ['src/**/*.ts'],
+    ignores: ['src/dev-issuer/**', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'oauth2-mock-server',
+              message: 'Development only: import it from src/dev-issuer, loaded on demand.',
+            },
+          ],
+          patterns: INTERNALS,
+        },
+      ],
     },
   },
   {

@@ -1,7 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { MetadataScanner, Reflector } from '@nestjs/core';
-import type { NestContainer } from '@nestjs/core/injector/container.js';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import request from 'supertest';
 import { Public } from '../src/auth/decorators/public.decorator.js';
@@ -24,14 +22,16 @@ interface ServedRoute {
   isPublic: boolean;
 }
 
+/** The metadata keys `@Controller()` and `@Get()`/`@Post()`/… write (Nest's PATH_METADATA, METHOD_METADATA). */
+const PATH_METADATA = 'path';
+const METHOD_METADATA = 'method';
+
 /** Every route the application serves, read from the controllers Nest mapped, with its scopes. */
 function servedRoutes(env: OktaTestEnv): ServedRoute[] {
-  const { container } = env.api.app as unknown as { container: NestContainer };
+  const modules = env.api.app.get(ModulesContainer);
   const scanner = new MetadataScanner();
   const reflector = env.api.app.get(Reflector);
-  const controllers = [...container.getModules().values()].flatMap((module) => [
-    ...module.controllers.values(),
-  ]);
+  const controllers = [...modules.values()].flatMap((module) => [...module.controllers.values()]);
   return controllers.flatMap(({ metatype, instance }) => {
     if (!metatype || !instance) return [];
     const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { CallerRateLimitGuard } from '../rate-limit/caller-rate-limit.guard.js';
-import { RefusedAddressGuard } from '../rate-limit/refused-address.guard.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ScopesGuard } from './guards/scopes.guard.js';
@@ -12,17 +10,15 @@ import { SigningKeysService } from './signing-keys.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /**
- * Global guards run in registration order: an address over its refusal limit is turned away
- * before any token work, then the token, the caller's rate limit, scopes, groups.
+ * Global guards run in registration order: the token, the caller's rate limit, scopes, groups.
+ * (An address over its refusal limit was turned away before any of them: `RefusedAddressHooks`.)
  */
 @Module({
-  imports: [PassportModule],
   controllers: [MeController],
   providers: [
     SigningKeysService,
     VerifiedTokenCache,
     OktaJwtStrategy,
-    { provide: APP_GUARD, useClass: RefusedAddressGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: CallerRateLimitGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },

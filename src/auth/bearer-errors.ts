@@ -1,3 +1,5 @@
+import { RefusalReason } from './refusal-reason.js';
+
 /**
  * RFC 6750 errors, one class each. They carry what the response needs; `HttpErrorFilter`
  * is the one place that turns them into a status, a JSON body and `WWW-Authenticate`.
@@ -8,6 +10,13 @@ export abstract class BearerError extends Error {
   abstract readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined;
   /** Scopes to announce in the challenge (insufficient_scope only). */
   readonly scope?: string;
+
+  constructor(
+    readonly reason: RefusalReason,
+    description: string,
+  ) {
+    super(description);
+  }
 }
 
 /** No credentials, or another scheme (section 3: no error code in the challenge). */
@@ -15,7 +24,7 @@ export class MissingTokenError extends BearerError {
   readonly status = 401;
   readonly code = undefined;
   constructor() {
-    super('a bearer access token is required');
+    super(RefusalReason.MissingToken, 'a bearer access token is required');
   }
 }
 
@@ -36,7 +45,7 @@ export class InsufficientScopeError extends BearerError {
   readonly code = 'insufficient_scope';
   override readonly scope: string;
   constructor(scopes: readonly string[]) {
-    super(`this request needs the scope ${scopes.join(' ')}`);
+    super(RefusalReason.InsufficientScope, `this request needs the scope ${scopes.join(' ')}`);
     this.scope = scopes.join(' ');
   }
 }

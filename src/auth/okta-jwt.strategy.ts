@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Jwt } from 'jsonwebtoken';
+import passport from 'passport';
 import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { bearerTokenOrNull } from './bearer-token.js';
@@ -11,12 +12,20 @@ import { checkPayload, readHeader } from './token-rules.js';
 
 export const OKTA_JWT = 'okta-jwt';
 
+let strategies = 0;
+
 /**
  * Full verification of an Okta access token: header rules, key by `kid` from the issuer's JWKS,
  * RS256 signature, `iss`, `aud`, `exp`, `nbf` (jsonwebtoken), then the payload rules it lacks.
  */
 @Injectable()
-export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) {
+export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implements OnApplicationShutdown {
+  /**
+   * passport's registry is process-wide: under `okta-jwt` alone, a second app in the same process
+   * (tests, an embedding host) would replace this one and verify with its issuer and keys.
+   */
+  readonly strategyName = `${OKTA_JWT}-${++strategies}`;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     keys: SigningKeysService,
@@ -37,13 +46,11 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) {
         keys
           .keyFor(kid)
           .then(
-            // jsonwebtoken takes a parsed KeyObject as is, which spares a PEM parse per token;
-            // passport-jwt's typings only know strings and buffers.
+            // jsonwebtoken takes a KeyObject as is; passport-jwt's typings only know strings and buffers.
             (key) => done(null, key as unknown as string),
             (error: unknown) => done(error),
           )
-          // jsonwebtoken verifies inside `done`: were it to throw (it did on a `null` payload, before
-          // readHeader refused those), the request would otherwise never be answered.
+          // jsonwebtoken verifies inside `done`: should it throw, the request must still be answered.
           .catch((error: unknown) => done(error));
       }) satisfies SecretOrKeyProvider,
       algorithms: ['RS256'],
@@ -51,6 +58,7 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) {
       audience: config.okta.audiences,
       jsonWebTokenOptions: { complete: true, clockTolerance: config.okta.clockToleranceSeconds },
     });
+    passport.use(this.strategyName, this);
   }
 
   validate(token: Jwt): VerifiedToken {
@@ -67,5 +75,10 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) {
     };
     const nbf = typeof claims.nbf === 'number' ? claims.nbf : undefined;
     return { principal, kid: token.header.kid as string, nbf };
+  }
+
+  /** Once the server is closed: a request still in flight during shutdown must find its strategy. */
+  onApplicationShutdown(): void {
+    passport.unuse(this.strategyName);
   }
 }

@@ -4,6 +4,7 @@ import { JwksClient } from 'jwks-rsa';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
 import { InvalidTokenError } from './bearer-errors.js';
+import { RefusalReason } from './refusal-reason.js';
 
 /** At most this many fetches of the key endpoint in any sliding minute, whatever asks for them. */
 export const MAX_FETCHES_PER_MINUTE = 10;
@@ -77,7 +78,7 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
         RETRY_AFTER_SECONDS,
       );
     }
-    throw new InvalidTokenError('unknown signing key');
+    throw new InvalidTokenError(RefusalReason.UnknownSigningKey, 'unknown signing key');
   }
 
   /** Whether `kid` is in the current key set (a cached token stays valid only while its key does). */

@@ -1,4 +1,5 @@
 import { InvalidTokenError } from './bearer-errors.js';
+import { RefusalReason } from './refusal-reason.js';
 
 /**
  * Checks `jsonwebtoken` does not make, kept as plain functions so each is unit-tested: the token's
@@ -39,7 +40,7 @@ export function checkTimeClaims(claims: Record<string, unknown>): void {
     const value = claims[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !(Math.abs(value) <= MAX_TIME_CLAIM_SECONDS)) {
-      throw new InvalidTokenError('malformed time claim');
+      throw new InvalidTokenError(RefusalReason.MalformedTimeClaim, 'malformed time claim');
     }
   }
 }
@@ -56,29 +57,41 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function readHeader(token: string): TokenHeader {
   const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] === '') throw new InvalidTokenError('malformed token');
+  if (parts.length !== 3 || parts[0] === '')
+    throw new InvalidTokenError(RefusalReason.MalformedToken, 'malformed token');
   const header = decodeSegment(parts[0]);
-  if (!isObject(header)) throw new InvalidTokenError('malformed token header');
+  if (!isObject(header)) throw new InvalidTokenError(RefusalReason.MalformedToken, 'malformed token header');
   const { alg, kid, typ, crit } = header;
   // RFC 7519 6.1: an unsecured JWT, whether or not something follows the last dot.
   if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
-    throw new InvalidTokenError('token is not signed');
+    throw new InvalidTokenError(RefusalReason.NotSigned, 'token is not signed');
   }
-  if (parts[1] === '' || parts[2] === '') throw new InvalidTokenError('malformed token');
+  if (parts[1] === '' || parts[2] === '')
+    throw new InvalidTokenError(RefusalReason.MalformedToken, 'malformed token');
   // Only RS256: never `none`, never HMAC (which would let the public key act as a shared secret).
-  if (alg !== 'RS256') throw new InvalidTokenError('unsupported algorithm; only RS256 is accepted');
+  if (alg !== 'RS256')
+    throw new InvalidTokenError(
+      RefusalReason.UnsupportedAlgorithm,
+      'unsupported algorithm; only RS256 is accepted',
+    );
   // RFC 7515 4.1.11: a recipient must refuse a token whose `crit` names extensions it does not
   // understand, and this API understands none.
-  if (crit !== undefined) throw new InvalidTokenError('unsupported critical header');
+  if (crit !== undefined)
+    throw new InvalidTokenError(RefusalReason.UnsupportedCriticalHeader, 'unsupported critical header');
   if (typ !== undefined) {
     const type = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : '';
     if (!ACCEPTED_TYPES.has(type))
-      throw new InvalidTokenError('wrong token type; an access token is required');
+      throw new InvalidTokenError(
+        RefusalReason.WrongTokenType,
+        'wrong token type; an access token is required',
+      );
   }
-  if (typeof kid !== 'string' || kid === '') throw new InvalidTokenError('token has no key id');
+  if (typeof kid !== 'string' || kid === '')
+    throw new InvalidTokenError(RefusalReason.NoKeyId, 'token has no key id');
   // `jku`, `x5u`, `jwk` and `x5c` are deliberately ignored: keys come only from the issuer's JWKS.
   const payload = decodeSegment(parts[1]);
-  if (!isObject(payload)) throw new InvalidTokenError('malformed token payload');
+  if (!isObject(payload))
+    throw new InvalidTokenError(RefusalReason.MalformedToken, 'malformed token payload');
   checkTimeClaims(payload);
   return { alg, kid };
 }
@@ -94,7 +107,8 @@ export function checkPayload(
   rules: PayloadRules,
   nowSeconds: number,
 ): Record<string, unknown> {
-  if (!isObject(payload)) throw new InvalidTokenError('malformed token payload');
+  if (!isObject(payload))
+    throw new InvalidTokenError(RefusalReason.MalformedToken, 'malformed token payload');
   const claims = payload;
   // Again here, so that this function alone holds every claim rule (readHeader checked it first).
   checkTimeClaims(claims);
@@ -105,15 +119,20 @@ export function checkPayload(
   const iat = claims.iat as number | undefined;
   const tolerance = rules.clockToleranceSeconds;
   // jsonwebtoken accepts a token with no `exp` at all; an access token must expire.
-  if (exp === undefined) throw new InvalidTokenError('token has no expiry');
-  if (exp + tolerance <= nowSeconds) throw new InvalidTokenError('token expired');
-  if (nbf !== undefined && nbf - tolerance > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  if (exp === undefined) throw new InvalidTokenError(RefusalReason.NoExpiry, 'token has no expiry');
+  if (exp + tolerance <= nowSeconds) throw new InvalidTokenError(RefusalReason.TokenExpired, 'token expired');
+  if (nbf !== undefined && nbf - tolerance > nowSeconds)
+    throw new InvalidTokenError(RefusalReason.NotYetValid, 'token not yet valid');
   if (iat !== undefined && iat - tolerance > nowSeconds) {
-    throw new InvalidTokenError('token issued in the future');
+    throw new InvalidTokenError(RefusalReason.IssuedInFuture, 'token issued in the future');
   }
-  if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('token has no subject');
+  if (typeof sub !== 'string' || sub === '')
+    throw new InvalidTokenError(RefusalReason.NoSubject, 'token has no subject');
   if (rules.clientIds.length > 0 && (typeof cid !== 'string' || !rules.clientIds.includes(cid))) {
-    throw new InvalidTokenError('token was issued to a client this API does not accept');
+    throw new InvalidTokenError(
+      RefusalReason.ClientNotAllowed,
+      'token was issued to a client this API does not accept',
+    );
   }
   return claims;
 }

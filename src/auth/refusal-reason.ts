@@ -1,0 +1,33 @@
+/**
+ * Why a request was refused, as a stable code: metrics labels, log fields and tests use it; the
+ * human-readable description beside it may change.
+ */
+export enum RefusalReason {
+  // No usable credentials (401, no error code) or a malformed request (400 invalid_request).
+  MissingToken = 'missing_token',
+  TokenInQuery = 'token_in_query',
+  TokenInBody = 'token_in_body',
+  MalformedHeader = 'malformed_header',
+  // The token itself (401 invalid_token).
+  MalformedToken = 'malformed_token',
+  MalformedTimeClaim = 'malformed_time_claim',
+  NotSigned = 'not_signed',
+  UnsupportedAlgorithm = 'unsupported_algorithm',
+  UnsupportedCriticalHeader = 'unsupported_critical_header',
+  WrongTokenType = 'wrong_token_type',
+  NoKeyId = 'no_key_id',
+  UnknownSigningKey = 'unknown_signing_key',
+  BadSignature = 'bad_signature',
+  WrongIssuer = 'wrong_issuer',
+  WrongAudience = 'wrong_audience',
+  ClientNotAllowed = 'client_not_allowed',
+  TokenExpired = 'token_expired',
+  NotYetValid = 'not_yet_valid',
+  IssuedInFuture = 'issued_in_future',
+  NoExpiry = 'no_expiry',
+  NoSubject = 'no_subject',
+  InvalidToken = 'invalid_token',
+  // Authorization (403).
+  InsufficientScope = 'insufficient_scope',
+  InsufficientGroup = 'insufficient_group',
+}
