@@ -2,6 +2,15 @@ import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
 import { ROOT_LOGGER } from './root-logger.js';
 
+/** Nest's own start-up chatter (each module, each route mapped): useful when debugging, noise otherwise. */
+const FRAMEWORK_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
 /**
  * Nest's logger over the application's pino logger: `Logger` calls from any component become
  * JSON lines (or pretty ones) with `context` naming the component.
@@ -11,7 +20,12 @@ export class AppLogger implements LoggerService {
   constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params.at(-1);
+    this.write(
+      typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : 'info',
+      message,
+      params,
+    );
   }
 
   error(message: unknown, ...params: unknown[]): void {

@@ -14,9 +14,10 @@ export class RequestIdHooks implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.setGenReqId((raw) => requestIdFrom(raw.headers['x-request-id']));
-    fastify.addHook('onRequest', (request, reply, done) => {
-      void reply.header('x-request-id', request.id); // lower-case, as Fastify stores header names
-      done();
+    // onSend: every answer carries it, those a hook sends before routing (a 429, a bad OPTIONS) included.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      void reply.header('x-request-id', request.id);
+      done(null, payload);
     });
   }
 }

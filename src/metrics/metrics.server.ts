@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { listenFailure } from '../config/listen-failure.js';
 import { MetricsService } from './metrics.service.js';
 
 /**
@@ -11,7 +12,6 @@ import { MetricsService } from './metrics.service.js';
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Metrics');
   private server: Server | undefined;
   /** `http://host:port/metrics` once listening; undefined when disabled or not started. */
   url: string | undefined;
@@ -40,15 +40,16 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         server.listen(port, host, () => resolve());
       });
     } catch (error) {
-      // Metrics are an aid, not the service: a taken port is reported loudly but does not stop the API.
-      this.logger.error(`metrics server could not listen on ${host}:${port}: ${(error as Error).message}`);
-      return;
+      // Like the API's own port: a METRICS_PORT that cannot be had is a configuration error.
+      throw (
+        listenFailure(error, { hostVariable: 'METRICS_HOST', portVariable: 'METRICS_PORT', host, port }) ??
+        error
+      );
     }
     this.server = server;
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.url = `http://${shownHost}:${address.port}/metrics`;
-    this.logger.log(`metrics at ${this.url}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

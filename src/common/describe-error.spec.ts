@@ -5,37 +5,39 @@ import {
   InvalidTokenError,
   MissingTokenError,
 } from '../auth/bearer-errors.js';
-import { HttpErrorFilter } from './http-error.filter.js';
+import { RefusalReason } from '../auth/refusal-reason.js';
+import { MissingGroupError } from '../auth/guards/groups.guard.js';
+import { describeError } from './describe-error.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
-describe('HttpErrorFilter.describe', () => {
-  const filter = new HttpErrorFilter();
-  // The 500 case logs the stack on purpose; keep the test output quiet.
-  beforeAll(() => {
-    (filter as unknown as { logger: { error(): void; warn(): void } }).logger = { error() {}, warn() {} };
-  });
-
+describe('describeError', () => {
   it('answers no credentials with 401 and a bare Bearer challenge (RFC 6750 3)', () => {
-    expect(filter.describe(new MissingTokenError())).toEqual({
+    expect(describeError(new MissingTokenError())).toEqual({
       status: 401,
       message: 'a bearer access token is required',
       headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
+      refusal: { code: 'missing_token', reason: RefusalReason.MissingToken },
     });
   });
 
   it('answers invalid_request with 400 and its description', () => {
-    expect(filter.describe(new InvalidRequestError('token in the query string'))).toEqual({
+    expect(
+      describeError(new InvalidRequestError(RefusalReason.TokenInQuery, 'token in the query string')),
+    ).toEqual({
       status: 400,
       message: 'token in the query string',
       headers: {
         'WWW-Authenticate':
           'Bearer realm="api", error="invalid_request", error_description="token in the query string"',
       },
+      refusal: { code: 'invalid_request', reason: RefusalReason.TokenInQuery },
     });
   });
 
   it('answers invalid_token with 401 and its description', () => {
-    const { status, headers } = filter.describe(new InvalidTokenError('token expired'));
+    const { status, headers } = describeError(
+      new InvalidTokenError(RefusalReason.TokenExpired, 'token expired'),
+    );
     expect(status).toBe(401);
     expect(headers).toEqual({
       'WWW-Authenticate': 'Bearer realm="api", error="invalid_token", error_description="token expired"',
@@ -43,13 +45,13 @@ describe('HttpErrorFilter.describe', () => {
   });
 
   it('never puts a quote or backslash inside error_description', () => {
-    const { headers } = filter.describe(new InvalidTokenError('bad "kid" \\ here'));
+    const { headers } = describeError(new InvalidTokenError(RefusalReason.InvalidToken, 'bad "kid" \\ here'));
     const description = /error_description="(.*)"$/.exec(headers['WWW-Authenticate'])![1];
     expect(description).not.toMatch(/["\\]/);
   });
 
   it('answers insufficient_scope with 403 and the scopes needed', () => {
-    const { status, headers } = filter.describe(
+    const { status, headers } = describeError(
       new InsufficientScopeError(['messages:read', 'messages:write']),
     );
     expect(status).toBe(403);
@@ -59,16 +61,18 @@ describe('HttpErrorFilter.describe', () => {
     });
   });
 
-  it('answers a missing group with 403 and no challenge', () => {
-    expect(filter.describe(new ForbiddenException('needs one of: Admins'))).toEqual({
+  it('answers a missing group with 403, no challenge, and the insufficient_group reason', () => {
+    expect(describeError(new MissingGroupError('needs one of: Admins'))).toEqual({
       status: 403,
       message: 'needs one of: Admins',
       headers: {},
+      refusal: { code: 'insufficient_group', reason: RefusalReason.InsufficientGroup },
     });
+    expect(describeError(new ForbiddenException('forbidden')).refusal).toBeUndefined();
   });
 
   it('answers ServiceUnavailableError with 503 and Retry-After', () => {
-    expect(filter.describe(new ServiceUnavailableError('signing keys unavailable', 7))).toEqual({
+    expect(describeError(new ServiceUnavailableError('signing keys unavailable', 7))).toEqual({
       status: 503,
       message: 'signing keys unavailable',
       headers: { 'Retry-After': '7' },
@@ -80,16 +84,16 @@ describe('HttpErrorFilter.describe', () => {
     ['a busy SQLite', Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })],
     ['a terminated connection', new Error('Connection terminated unexpectedly')],
   ])('answers %s with 503 and Retry-After, hiding the driver text', (_name, error) => {
-    const { status, message, headers } = filter.describe(error);
+    const { status, message, headers } = describeError(error);
     expect(status).toBe(503);
     expect(message).not.toContain(error.message);
     expect(headers['Retry-After']).toMatch(/^\d+$/);
   });
 
   it('keeps the message of Nest HTTP exceptions, joining validation lists', () => {
-    expect(filter.describe(new NotFoundException('message not found')).message).toBe('message not found');
+    expect(describeError(new NotFoundException('message not found')).message).toBe('message not found');
     const validation = new BadRequestException({ message: ['text must be a string', 'limit is bad'] });
-    expect(filter.describe(validation)).toEqual({
+    expect(describeError(validation)).toEqual({
       status: 400,
       message: 'text must be a string; limit is bad',
       headers: {},
@@ -100,20 +104,17 @@ describe('HttpErrorFilter.describe', () => {
     const parse = Object.assign(new SyntaxError('Unexpected token } in JSON: {"secret"'), {
       statusCode: 400,
     });
-    expect(filter.describe(parse)).toEqual({ status: 400, message: 'malformed request body', headers: {} });
+    expect(describeError(parse)).toEqual({ status: 400, message: 'malformed request body', headers: {} });
     const media = Object.assign(new Error('Unsupported Media Type: text/xml'), { statusCode: 415 });
-    expect(filter.describe(media).status).toBe(415);
-    expect(filter.describe(media).message).not.toContain('text/xml');
+    expect(describeError(media).status).toBe(415);
+    expect(describeError(media).message).not.toContain('text/xml');
   });
 
   it('hides every detail of an unexpected error behind a 500', () => {
     const error = new Error('SELECT * FROM messages failed at /srv/app/dist/x.js:12 token=eyJabc');
-    expect(filter.describe(error)).toEqual({ status: 500, message: 'internal server error', headers: {} });
-    expect(filter.describe('a thrown string')).toEqual({
-      status: 500,
-      message: 'internal server error',
-      headers: {},
-    });
-    expect(filter.describe(Object.assign(new Error('x'), { statusCode: 502 })).status).toBe(500);
+    const unexpected = { status: 500, message: 'internal server error', headers: {}, fault: 'unexpected' };
+    expect(describeError(error)).toEqual(unexpected);
+    expect(describeError('a thrown string')).toEqual(unexpected);
+    expect(describeError(Object.assign(new Error('x'), { statusCode: 502 })).status).toBe(500);
   });
 });

@@ -1,0 +1,105 @@
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { BearerError } from '../auth/bearer-errors.js';
+import { MissingGroupError } from '../auth/guards/groups.guard.js';
+import { RefusalReason } from '../auth/refusal-reason.js';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
+import type { Refusal } from '../logging/request-annotations.js';
+import { TooManyRequestsError } from '../rate-limit/too-many-requests.error.js';
+import { ServiceUnavailableError } from './service-unavailable.error.js';
+
+/** How an error is answered. `refusal` says why a caller was turned away, for logs and metrics. */
+export interface ErrorResponse {
+  status: number;
+  message: string;
+  headers: Record<string, string>;
+  refusal?: Refusal;
+  /** Set for what is not the caller's doing: the filter logs it. */
+  fault?: 'database' | 'unexpected';
+}
+
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** Messages for errors raised by Fastify itself; theirs may quote the request body. */
+const FRAMEWORK_MESSAGES: Record<number, string> = {
+  400: 'malformed request body',
+  413: 'request body too large',
+  415: 'unsupported content type; send application/json',
+};
+
+/** RFC 6750 section 3: the challenge. Descriptions never contain a `"` (they are quoted-strings). */
+function challenge(error: BearerError): string {
+  const parts = ['Bearer realm="api"'];
+  if (error.code) {
+    parts.push(`error="${error.code}"`);
+    if (error.scope) parts.push(`scope="${quoteSafe(error.scope)}"`);
+    else parts.push(`error_description="${quoteSafe(error.message)}"`);
+  }
+  return parts.join(', ');
+}
+
+function quoteSafe(text: string): string {
+  return text.replace(/["\\]/g, "'");
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const { message } = response as { message?: unknown };
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function frameworkStatus(exception: unknown): number | undefined {
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
+
+/** Maps any error to the contract's answer: status, message, headers. Pure: no I/O, no logging. */
+export function describeError(exception: unknown): ErrorResponse {
+  if (exception instanceof BearerError) {
+    return {
+      status: exception.status,
+      message: exception.message,
+      headers: { 'WWW-Authenticate': challenge(exception) },
+      refusal: { code: exception.code ?? 'missing_token', reason: exception.reason },
+    };
+  }
+  if (exception instanceof TooManyRequestsError) {
+    return {
+      status: 429,
+      message: exception.message,
+      headers: retryAfter(exception.retryAfterSeconds),
+      refusal: { code: 'rate_limited', reason: exception.limit },
+    };
+  }
+  if (exception instanceof ServiceUnavailableError) {
+    return { status: 503, message: exception.message, headers: retryAfter(exception.retryAfterSeconds) };
+  }
+  if (exception instanceof MissingGroupError) {
+    const refusal = { code: 'insufficient_group', reason: RefusalReason.InsufficientGroup };
+    return { status: 403, message: httpExceptionMessage(exception), headers: {}, refusal };
+  }
+  if (exception instanceof HttpException) {
+    return { status: exception.getStatus(), message: httpExceptionMessage(exception), headers: {} };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: 503,
+      message: 'the database is unavailable; try again shortly',
+      headers: retryAfter(DATABASE_RETRY_AFTER_SECONDS),
+      fault: 'database',
+    };
+  }
+  const status = frameworkStatus(exception);
+  if (status !== undefined) {
+    return {
+      status,
+      message: FRAMEWORK_MESSAGES[status] ?? STATUS_CODES[status] ?? 'bad request',
+      headers: {},
+    };
+  }
+  return { status: 500, message: 'internal server error', headers: {}, fault: 'unexpected' };
+}

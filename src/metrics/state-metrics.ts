@@ -1,0 +1,109 @@
+import type { Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { SigningKeysService } from '../auth/signing-keys.service.js';
+import type { VerifiedTokenCache } from '../auth/verified-token.cache.js';
+
+/** pg's Pool counters, when the database is PostgreSQL (read through TypeORM's public `driver`). */
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options?: { max?: number };
+}
+
+function poolOf(dataSource: DataSource): PgPool | undefined {
+  const master = (dataSource.driver as { master?: unknown }).master;
+  if (typeof master === 'object' && master !== null && 'totalCount' in master) return master as PgPool;
+  return undefined;
+}
+
+/** Metrics read from their owner at scrape time: the key set, the token cache, the database pool. */
+export function registerStateMetrics(
+  registers: Registry[],
+  keys: SigningKeysService,
+  cache: VerifiedTokenCache,
+  dataSource: DataSource,
+): void {
+  new Counter({
+    name: 'jwks_fetches_total',
+    help: 'Requests made to the issuer key endpoint',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(keys.fetchCount);
+    },
+  });
+  new Counter({
+    name: 'jwks_fetch_failures_total',
+    help: 'Requests to the issuer key endpoint that failed (network, status, or no usable key)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(keys.fetchFailures);
+    },
+  });
+  new Gauge({
+    name: 'jwks_keys',
+    help: 'Signing keys currently held',
+    registers,
+    collect() {
+      this.set(keys.status().keyCount);
+    },
+  });
+  new Gauge({
+    name: 'jwks_last_success_timestamp_seconds',
+    help: 'When the key set was last fetched successfully (0: never)',
+    registers,
+    collect() {
+      this.set((keys.status().lastSuccessAt ?? 0) / 1000);
+    },
+  });
+  new Counter({
+    name: 'token_cache_hits_total',
+    help: 'Verified-token cache hits (no signature check needed)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(cache.hits);
+    },
+  });
+  new Counter({
+    name: 'token_cache_misses_total',
+    help: 'Verified-token cache misses (then full verification, or a 400 for a malformed token)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(cache.misses);
+    },
+  });
+  new Gauge({
+    name: 'token_cache_entries',
+    help: 'Tokens currently in the verified-token cache',
+    registers,
+    collect() {
+      this.set(cache.size);
+    },
+  });
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database connections by state (PostgreSQL pool; SQLite has one connection)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const pool = poolOf(dataSource);
+      if (pool) {
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+        this.set({ state: 'max' }, pool.options?.max ?? 0);
+      } else {
+        const up = dataSource.isInitialized ? 1 : 0;
+        this.set({ state: 'total' }, up);
+        this.set({ state: 'idle' }, 0);
+        this.set({ state: 'waiting' }, 0);
+        this.set({ state: 'max' }, 1);
+      }
+    },
+  });
+}
