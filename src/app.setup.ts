@@ -3,10 +3,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
-import { serveDirectRoutes } from './common/direct-route.js';
-import { errorBody } from './common/http-error.filter.js';
+import { errorBody } from './common/error-body.js';
 import { routerAnswerObserver } from './common/router-answers.js';
-import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
 import { apiSecurityHeaders, securityHeaders, useSecurityHeaders } from './security/security-headers.js';
@@ -32,16 +30,20 @@ const ROUTER_ERRORS: Record<string, string> = {
 };
 
 /**
- * Fastify's adapter, with the errors its router answers itself in the contract's shape. For a
- * malformed URL (400) or an over-long path parameter (414) the router answers before any hook
- * runs, so without this the body would be Fastify's, quoting the whole URL (query string, and a
- * token in it, included), with none of the security headers or the request id the hooks add. The
- * request log line and the metrics, which an `onResponse` hook writes for every other request, are
- * written for these when the response closes (`router-answers.ts`).
+ * Fastify's adapter, with the request limits of the configuration, and the errors its router
+ * answers itself (a malformed URL 400, an over-long path segment 414) in the contract's shape:
+ * the router answers those before any hook runs, and its own body would quote the whole URL
+ * (a token in the query string included).
  */
 export function createAdapter(config: AppConfig): FastifyAdapter {
   const headers = apiSecurityHeaders(securityHeaders(config));
+  const { bodyLimitBytes, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
   return new FastifyAdapter({
+    bodyLimit: bodyLimitBytes,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node checks these timeouts every `connectionsCheckingInterval` (30 s by default).
+    http: { headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, headersTimeoutMs) },
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const started = performance.now();
       const status = error.statusCode ?? 400;
@@ -70,7 +72,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       transform: true,
       exceptionFactory: (errors) => {
         const messages = [...new Set(validationMessage(errors))];
-        // A body with thousands of unknown fields must not answer with a message as large.
         if (messages.length > MAX_NAMED_PROBLEMS) {
           const more = messages.length - MAX_NAMED_PROBLEMS;
           messages.splice(MAX_NAMED_PROBLEMS, more, `and ${more} more`);
@@ -79,41 +80,32 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     }),
   );
-  app.enableCors({
-    origin: config.corsOrigins,
-    methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    // One string: @fastify/cors joins a list again on every response.
-    exposedHeaders: 'Location, WWW-Authenticate, Retry-After, X-Request-Id',
-    maxAge: 600,
-    // In Fastify's preParsing hook rather than Nest's default onRequest one, which copies the CORS
-    // headers onto the raw response so that responses Nest middleware writes itself carry them
-    // (this app has none). That copy sends Node down its slower header path for every header of
-    // every response: about 10% of the CPU of a GET under load. preParsing still runs before
-    // body parsing, guards and handlers, for 404s too, so preflights and errors are unchanged. (The
-    // 503 Nest's adapter answers while shutting down has no CORS headers either way: its hook runs
-    // before Nest's own CORS hook too.)
-    hook: 'preParsing',
-  });
-  useSecurityHeaders(app, config);
-  batchResponseWrites(app.getHttpAdapter().getInstance());
-  setupApiDocs(app, config);
-  serveDirectRoutes(app);
-  // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
-  await app.init();
   // @fastify/cors answers an OPTIONS request without Origin or Access-Control-Request-Method (not a
-  // preflight) with a plain-text 400; this answers it first, in the contract's JSON. After
-  // init, so that the request-id hook (added then) runs before it.
+  // preflight) with a plain-text 400; this hook, which runs before it, answers in the contract's JSON.
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
       const { headers } = request;
-      if (request.raw.method !== 'OPTIONS' || (headers.origin && headers['access-control-request-method']))
+      if (request.method !== 'OPTIONS' || (headers.origin && headers['access-control-request-method']))
         return done();
       void reply
         .code(400)
         .send(errorBody(400, 'a CORS preflight needs an Origin and an Access-Control-Request-Method header'));
     });
+  app.enableCors({
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+    // In preParsing (still before any body is read) rather than Nest's onRequest hook, which runs
+    // before every hook of this app: the JSON answer above must come first.
+    hook: 'preParsing',
+  });
+  useSecurityHeaders(app, config);
+  setupApiDocs(app, config);
+  // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
+  await app.init();
   await app.getHttpAdapter().getInstance().ready();
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Logger as PinoLogger } from 'pino';
+import type { AddressInfo } from 'node:net';
 import { configureApp, createAdapter } from './app.setup.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
@@ -10,7 +10,8 @@ import { listenFailure, type ListenTarget } from './config/listen-failure.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { AppLogger } from './logging/app.logger.js';
-import { ROOT_LOGGER } from './logging/root-logger.js';
+import { MetricsServer } from './metrics/metrics.server.js';
+import { startBanner } from './start-banner.js';
 import { registerWebStatic, webRoot } from './web/web-static.js';
 
 const logger = new Logger('Bootstrap');
@@ -31,36 +32,33 @@ function exitWithinGrace(): void {
   }
 }
 
-/** An invalid environment: one line naming the variable, exit 1, no stack trace. */
+/** An invalid environment: one line naming the variable, exit 1, nothing after it. */
 function exitOnConfigError(error: ConfigError): never {
-  console.error(`Configuration error: ${error.message}`);
+  process.stderr.write(`Configuration error: ${error.message}\n`);
   process.exit(1);
 }
 
-/** Runs `listen`; failing to listen where the configuration says (port taken, no such address) is a configuration error. */
-async function listenAt<T>(target: ListenTarget, listen: () => Promise<T>): Promise<T> {
+/** Runs `start`; a configuration error (a port taken, an address not of this machine…) ends the process. */
+async function orExit<T>(start: () => Promise<T>, target?: ListenTarget): Promise<T> {
   try {
-    return await listen();
+    return await start();
   } catch (error) {
-    const failure = listenFailure(error, target);
-    if (failure === undefined) throw error;
-    exitOnConfigError(failure);
+    const failure = error instanceof ConfigError ? error : target && listenFailure(error, target);
+    if (failure) exitOnConfigError(failure);
+    throw error;
   }
 }
 
 /** Without OKTA_ISSUER (never in production: loadConfig refuses that) the built-in issuer stands in. */
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   if (config.okta.issuer !== undefined) return config as ResolvedConfig;
-  // Loaded only here: oauth2-mock-server and what it pulls in cost start-up time and memory in production.
+  // Loaded only here: oauth2-mock-server is a development dependency.
   const { startDevIssuer } = await import('./dev-issuer/dev-issuer.js');
   const host = devIssuerHost(config.host);
   const target = { hostVariable: 'HOST', portVariable: 'DEV_ISSUER_PORT', host, port: config.devIssuerPort };
-  const dev = await listenAt(target, () =>
-    startDevIssuer({ host, port: config.devIssuerPort, audience: config.okta.audiences[0] }),
-  );
-  logger.warn(`OKTA_ISSUER is not set: using the built-in development issuer at ${dev.issuer}`);
-  logger.log(
-    'Get a token: npm run -s token -- --sub alice@example.com --scopes messages:read,messages:write [--groups Admins]',
+  const dev = await orExit(
+    () => startDevIssuer({ host, port: config.devIssuerPort, audience: config.okta.audiences[0] }),
+    target,
   );
   return {
     ...config,
@@ -70,13 +68,7 @@ async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
 }
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) exitOnConfigError(error);
-    throw error;
-  }
+  const config = await orExit(() => Promise.resolve(loadConfig(process.env)));
   const resolved = await resolveIssuer(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(resolved),
@@ -92,17 +84,11 @@ async function bootstrap(): Promise<void> {
   // Here rather than in configureApp: @fastify/static needs an ESM-only package that Jest on Node 20
   // cannot load, so in-process tests run without the page; the built server serves it.
   await registerWebStatic(app, webRoot(import.meta.url));
-  await configureApp(app, resolved);
-  // The metrics server is bound already (app.init): its failure was logged, and the API goes on without it.
-  await listenAt(
-    { hostVariable: 'HOST', portVariable: 'PORT', host: resolved.host, port: resolved.port },
-    () => app.listen(resolved.port, resolved.host),
-  );
-  logger.log(`API listening on ${await app.getUrl()} (issuer ${resolved.okta.issuer})`);
-  logger.log(`Demo page: ${await app.getUrl()}/`);
-  // Logs go out in batches; these lines go now, so whoever waits for them (an operator, a
-  // supervisor, a test) learns at once that the API answers.
-  app.get<PinoLogger>(ROOT_LOGGER).flush();
+  await orExit(() => configureApp(app, resolved));
+  const target = { hostVariable: 'HOST', portVariable: 'PORT', host: resolved.host, port: resolved.port };
+  await orExit(() => app.listen(resolved.port, resolved.host), target);
+  const address = app.getHttpServer().address() as AddressInfo;
+  for (const line of startBanner(resolved, address, app.get(MetricsServer).url)) logger.log(line);
 }
 
 void bootstrap();

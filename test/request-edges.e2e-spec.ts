@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { MAX_BODY_DEPTH } from '../src/common/app-validation.pipe.js';
+import { MAX_DEPTH, MAX_FIELDS } from '../src/common/app-validation.pipe.js';
 import { MetricsServer } from '../src/metrics/metrics.server.js';
 import { rawGet } from './fixtures/http.js';
 import { sample, scrape } from './fixtures/metrics.js';
@@ -130,24 +130,48 @@ describe('edges of the request surface', () => {
       ['in an extra field', (levels: number) => `{"text":"x","a":${nested(levels, '1')}}`],
       ['in text', (levels: number) => `{"text":${nested(levels, '"x"')}}`],
       ['in objects', (levels: number) => `{"text":"x","a":${'{"b":'.repeat(levels)}1${'}'.repeat(levels)}}`],
-    ])('nested thousands of levels deep %s: 400, not 500', async (_case, body) => {
-      const response = await post(body(5000)).expect(400);
+    ])('nested 2,000 levels deep %s: 400, not 500', async (_case, body) => {
+      const response = await post(body(2000)).expect(400);
       expectErrorShape(response.body, 400);
-      expect(response.body.message).toBe(`request body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+      expect(response.body.message).toBe(`request body is nested more than ${MAX_DEPTH} levels deep`);
     });
 
     it('nested up to the limit: validated as usual (the extra field is named)', async () => {
-      const response = await post(`{"text":"x","a":${nested(MAX_BODY_DEPTH - 1, '1')}}`).expect(400);
+      const response = await post(`{"text":"x","a":${nested(MAX_DEPTH - 1, '1')}}`).expect(400);
       expect(response.body.message).toBe('property a should not exist');
     });
 
-    it('thousands of unknown fields: the first 20 are named, then how many more', async () => {
-      const fields = Array.from({ length: 5000 }, (_, i) => `"f${i}":1`).join(',');
+    it('unknown fields up to the limit: the first 20 are named, then how many more', async () => {
+      const fields = Array.from({ length: MAX_FIELDS - 1 }, (_, i) => `"f${i}":1`).join(',');
       const response = await post(`{"text":"x",${fields}}`).expect(400);
       const parts = (response.body as ErrorBody).message.split('; ');
       expect(parts).toHaveLength(21);
       expect(parts[0]).toBe('property f0 should not exist');
-      expect(parts[20]).toBe('and 4980 more');
+      expect(parts[20]).toBe(`and ${MAX_FIELDS - 1 - 20} more`);
+    });
+
+    it('a 16 KiB body of 2,000 unknown fields: refused at once while /health/live keeps answering', async () => {
+      const fields = Array.from({ length: 2000 }, (_, i) => `"${i.toString(36)}":1`).join(',');
+      const body = `{"text":"x",${fields}}`;
+      expect(body.length).toBeLessThanOrEqual(16 * 1024);
+      const refusals = Array.from({ length: 8 }, () => post(body));
+      const started = Date.now();
+      await request(env.api.server).get('/health/live').expect(200);
+      // A bound any machine meets; before the field limit, each such body took seconds of CPU.
+      expect(Date.now() - started).toBeLessThan(1000);
+      for (const response of await Promise.all(refusals)) {
+        expect(response.status).toBe(400);
+        expect((response.body as ErrorBody).message).toBe(`request body has more than ${MAX_FIELDS} fields`);
+      }
+    });
+
+    it('a body over BODY_LIMIT_BYTES (16 KiB by default): 413 before the token is checked', async () => {
+      const response = await request(env.api.server)
+        .post('/api/messages')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ text: 'x'.repeat(17 * 1024) }))
+        .expect(413);
+      expectErrorShape(response.body, 413);
     });
   });
 

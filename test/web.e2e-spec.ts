@@ -10,7 +10,7 @@ import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js'
 
 /** The app as main.ts builds it when it has started the built-in issuer. */
 async function startDevApp(dev: DevIssuer, env: Record<string, string> = {}) {
-  const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:', ...env });
+  const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:', METRICS_PORT: '0', ...env });
   const config: ResolvedConfig = {
     ...loaded,
     okta: { ...loaded.okta, issuer: dev.issuer },

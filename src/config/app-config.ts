@@ -45,6 +45,17 @@ export interface RateLimitConfig {
   refusedPerAddress: number;
 }
 
+/** Request limits enforced by the HTTP server itself, before any hook, guard or handler. */
+export interface HttpLimitsConfig {
+  bodyLimitBytes: number;
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -58,6 +69,7 @@ export interface AppConfig {
   logging: LoggingConfig;
   metrics: MetricsConfig;
   rateLimit: RateLimitConfig;
+  http: HttpLimitsConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: { issuer: string; tokenEndpoint: string };
 }

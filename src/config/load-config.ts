@@ -1,6 +1,13 @@
 import { isIP, isIPv6 } from 'node:net';
 import { devIssuerHost } from '../dev-issuer/issuer-url.js';
-import type { AppConfig, DatabaseConfig, LoggingConfig, LogLevel, MetricsConfig } from './app-config.js';
+import type {
+  AppConfig,
+  DatabaseConfig,
+  HttpLimitsConfig,
+  LoggingConfig,
+  LogLevel,
+  MetricsConfig,
+} from './app-config.js';
 
 /** Thrown for an invalid environment; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -175,6 +182,10 @@ function logging(env: Env, production: boolean): LoggingConfig {
   if (format !== 'json' && format !== 'pretty') {
     throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${format}"`);
   }
+  // pino-pretty is a development dependency: a production install does not have it.
+  if (production && format === 'pretty') {
+    throw new ConfigError('LOG_FORMAT=pretty is for development; production logs are json');
+  }
   return { level: level as LogLevel, format };
 }
 
@@ -202,6 +213,23 @@ function devIssuerPort(
     throw new ConfigError(`DEV_ISSUER_PORT must not be the API port (PORT=${api.port}), got "${port}"`);
   }
   return port;
+}
+
+function httpLimits(env: Env): HttpLimitsConfig {
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000);
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000);
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
+    );
+  }
+  return {
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+  };
 }
 
 /** Validates the environment once; throws `ConfigError` naming the first bad variable. */
@@ -249,5 +277,6 @@ export function loadConfig(env: Env): AppConfig {
       perCaller: integer(env, 'RATE_LIMIT_PER_CALLER', 6000, 0, 100_000_000),
       refusedPerAddress: integer(env, 'RATE_LIMIT_REFUSED_PER_ADDRESS', 1000, 0, 100_000_000),
     },
+    http: httpLimits(env),
   };
 }

@@ -9,7 +9,7 @@ import {
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator.js';
-import { errorBody } from '../common/http-error.filter.js';
+import { errorBody } from '../common/error-body.js';
 import { HealthModel, NotReadyModel } from '../docs/api-models.js';
 import { SigningKeysHealthIndicator } from './signing-keys.health.js';
 

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { RateLimiters } from './rate-limiters.js';
+import { RefusedAddressHooks } from './refused-address.hooks.js';
 
-/** The limiters; the guards that use them are registered in AuthModule, in order around the token guard. */
+/** The limiters and the per-address hooks; the per-caller guard is registered in AuthModule, after the token guard. */
 @Global()
-@Module({ providers: [RateLimiters], exports: [RateLimiters] })
+@Module({ providers: [RateLimiters, RefusedAddressHooks], exports: [RateLimiters] })
 export class RateLimitModule {}

@@ -1,0 +1,40 @@
+import type { AddressInfo } from 'node:net';
+import type { ResolvedConfig } from './config/app-config.js';
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+function origin(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Where a server listens, as an URL; a wildcard address says so, with a loopback URL to click. */
+export function listenUrl(address: AddressInfo): { url: string; local: string; note: string } {
+  const url = origin(address.address, address.port);
+  if (!WILDCARDS.has(address.address)) return { url, local: url, note: '' };
+  const local = origin(address.family === 'IPv6' ? '::1' : '127.0.0.1', address.port);
+  return { url, local, note: ' (every interface)' };
+}
+
+/** The start banner: one line per thing a person may want to open next. */
+export function startBanner(
+  config: ResolvedConfig,
+  api: AddressInfo,
+  metricsUrl: string | undefined,
+): string[] {
+  const { url, local, note } = listenUrl(api);
+  const lines = [
+    `API listening on ${url}${note} with issuer ${config.okta.issuer}`,
+    `  demo page  ${local}/`,
+    `  API docs   ${local}/api/docs`,
+    metricsUrl === undefined
+      ? '  metrics    off (METRICS_PORT=off)'
+      : `  metrics    ${metricsUrl}${WILDCARDS.has(config.metrics.host) ? ' (every interface: set METRICS_HOST to keep it private)' : ''}`,
+  ];
+  if (config.devIssuer) {
+    lines.push(
+      `  development issuer ${config.devIssuer.issuer} (OKTA_ISSUER is not set)`,
+      '  get a token: npm run -s token -- --sub alice@example.com --scopes messages:read,messages:write [--groups Admins]',
+    );
+  }
+  return lines;
+}
