@@ -36,16 +36,20 @@ async function freePort(): Promise<number> {
 }
 
 describe('startup configuration', () => {
-  it('exits non-zero naming OKTA_ISSUER when production has no issuer', () => {
-    const result = start({ NODE_ENV: 'production' });
-    expect(result.status).not.toBe(0);
-    expect(result.lines).toHaveLength(1);
-    expect(result.stderr).toContain('OKTA_ISSUER');
-  });
+  it.each(['production', 'Production', 'prod'])(
+    'exits non-zero naming OKTA_ISSUER when NODE_ENV=%s has no issuer (no development issuer)',
+    (nodeEnv) => {
+      const result = start({ NODE_ENV: nodeEnv });
+      expect(result.status).not.toBe(0);
+      expect(result.lines).toHaveLength(1);
+      expect(result.stderr).toContain('OKTA_ISSUER');
+    },
+  );
 
   it.each([
     ['OKTA_ISSUER', 'http://dev-123.okta.com/oauth2/default'],
     ['OKTA_ISSUER', 'not a url'],
+    ['OKTA_ISSUER', `${ISSUER}/`],
     ['OKTA_CLOCK_TOLERANCE', '-5'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],

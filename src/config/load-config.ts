@@ -113,6 +113,12 @@ function issuer(env: Env): string | undefined {
   if (parsed.username || parsed.password || parsed.search || parsed.hash) {
     throw new ConfigError(`OKTA_ISSUER must not contain credentials, a query or a fragment, got "${raw}"`);
   }
+  // Tokens' `iss` must equal it exactly, and Okta's never ends with a slash.
+  if (raw.endsWith('/')) {
+    throw new ConfigError(
+      `OKTA_ISSUER must not end with "/" (Okta issuers never do): use "${raw.replace(/\/+$/, '')}"`,
+    );
+  }
   return raw;
 }
 
@@ -204,13 +210,17 @@ function devIssuerPort(
   return port;
 }
 
+/** The only NODE_ENV values (besides unset) that allow development-only paths: a typo means production. */
+const DEVELOPMENT_NODE_ENVS = new Set(['development', 'test']);
+
 /** Validates the environment once; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env): AppConfig {
-  const production = read(env, 'NODE_ENV') === 'production';
+  const nodeEnv = read(env, 'NODE_ENV');
+  const production = nodeEnv !== undefined && !DEVELOPMENT_NODE_ENVS.has(nodeEnv);
   const oktaIssuer = issuer(env);
   if (production && oktaIssuer === undefined) {
     throw new ConfigError(
-      'OKTA_ISSUER is required when NODE_ENV=production (the built-in development issuer never runs in production)',
+      `OKTA_ISSUER is required when NODE_ENV=${nodeEnv} (the built-in development issuer runs only when NODE_ENV is unset, development or test)`,
     );
   }
   const audiences = list(env, 'OKTA_AUDIENCE', ['api://default']);
