@@ -1,8 +1,18 @@
 import request from 'supertest';
-import { SigningKeysService } from '../src/auth/signing-keys.service.js';
+import type { Response } from 'supertest';
+import { SigningKeysService, UNKNOWN_KID_COOLDOWN_MS } from '../src/auth/signing-keys.service.js';
 import { challengeDescription, expectErrorBody } from './fixtures/http.js';
 import { generateTestKey } from './fixtures/keys.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a 503's `Retry-After` asks a client to wait. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers['retry-after']);
+  expect(seconds).toBeGreaterThanOrEqual(1);
+  return seconds * 1000;
+}
 
 /** The contract's "Keys (JWKS)" section against a real local key endpoint. */
 describe('signing keys', () => {
@@ -35,22 +45,79 @@ describe('signing keys', () => {
     const next = generateTestKey();
     env.jwks.publish([next]);
     expect((await get(env.token({ key: next }))).status).toBe(200);
+    // The keys were fetched moments ago: the API may not ask again yet, so it cannot tell.
+    const cooling = await get(oldToken);
+    expect(cooling.status).toBe(503);
+    await sleep(retryAfterMs(cooling));
     const response = await get(oldToken);
     expect(response.status).toBe(401);
     expect(challengeDescription(response)).toMatch(/unknown signing key/);
   });
 
-  it('lets a flood of random kids reach the key endpoint at most 10 times a minute, and keeps known keys usable', async () => {
+  it('answers an unknown kid 401 after a fetch without it, and 503 + Retry-After while it may not ask again', async () => {
     env = await startOktaTestEnv();
-    const before = env.jwks.fetchCount;
-    const flood = Array.from({ length: 200 }, (_, i) => env.token({ header: { kid: `random-${i}` } }));
-    const responses = await Promise.all(flood.map((token) => get(token)));
-    for (const response of responses) expect(response.status).toBe(401);
-    expect(env.jwks.fetchCount - before).toBeLessThanOrEqual(10);
-    expect(env.jwks.fetchCount).toBeLessThanOrEqual(10);
-    // The rate limit is spent; the real key still works, from memory.
-    for (let i = 0; i < 50; i += 1) await get(env.token({ header: { kid: `more-${i}` } }));
-    expect(env.jwks.fetchCount).toBeLessThanOrEqual(10);
+    const fetches = env.jwks.fetchCount;
+    const first = await get(env.token({ header: { kid: 'never-published-1' } }));
+    expect(first.status).toBe(401);
+    expect(challengeDescription(first)).toBe('unknown signing key');
+    expect(env.jwks.fetchCount).toBe(fetches + 1);
+
+    const unknown = env.token({ header: { kid: 'never-published-2' } });
+    const cooling = await get(unknown);
+    expectErrorBody(cooling, 503, unknown);
+    expect(cooling.headers['www-authenticate']).toBeUndefined();
+    const retryAfter = Number(cooling.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(UNKNOWN_KID_COOLDOWN_MS / 1000);
+    expect(env.jwks.fetchCount).toBe(fetches + 1);
+    // Known keys are answered from memory meanwhile.
+    expect((await get(env.token({ claims: { jti: 'while-cooling' } }))).status).toBe(200);
+
+    await sleep(retryAfterMs(cooling));
+    expect((await get(unknown)).status).toBe(401);
+    expect(env.jwks.fetchCount).toBe(fetches + 2);
+  });
+
+  it('accepts a key published during a flood of random kids within 10 s, never calling it invalid, and keeps the key endpoint to one fetch per cooldown', async () => {
+    env = await startOktaTestEnv();
+    const fetchesBefore = env.jwks.fetchCount;
+    let flooding = true;
+    let sent = 0;
+    const floodStatuses = new Set<number>();
+    const floodStart = Date.now();
+    const flood = Array.from({ length: 4 }, async () => {
+      while (flooding) {
+        sent += 1;
+        floodStatuses.add((await get(env.token({ header: { kid: `random-${sent}` } }))).status);
+      }
+    });
+    try {
+      await sleep(500);
+      const next = generateTestKey();
+      env.jwks.publish([env.key, next]);
+      const published = Date.now();
+      const seen: number[] = [];
+      let response = await get(env.token({ key: next }));
+      while (response.status !== 200 && Date.now() - published < 10_000) {
+        seen.push(response.status);
+        await sleep(Math.min(retryAfterMs(response), 1000));
+        response = await get(env.token({ key: next }));
+      }
+      expect(response.status).toBe(200);
+      expect(Date.now() - published).toBeLessThan(10_000);
+      // While it could not ask the issuer, the API said so; it never said the token was invalid.
+      expect(seen.every((status) => status === 503)).toBe(true);
+      await sleep(Math.max(0, 13_000 - (Date.now() - floodStart)));
+    } finally {
+      flooding = false;
+      await Promise.all(flood);
+    }
+    const floodMs = Date.now() - floodStart;
+    expect(sent).toBeGreaterThan(100);
+    expect([...floodStatuses].sort()).toEqual([401, 503]);
+    // One fetch per cooldown at most (6 s: at most 10 a minute), however many kids the flood tries.
+    const fetches = env.jwks.fetchCount - fetchesBefore;
+    expect(fetches).toBeLessThanOrEqual(Math.floor(floodMs / UNKNOWN_KID_COOLDOWN_MS) + 1);
     expect((await get(env.token({ claims: { jti: 'after-flood' } }))).status).toBe(200);
   });
 
@@ -88,9 +155,11 @@ describe('signing keys', () => {
 
     const notReady = await request(api.server).get('/health/ready');
     expect(notReady.status).toBe(503);
-    expect(await get(env.token()).then((r) => r.status)).toBe(503);
+    const down = await get(env.token());
+    expect(down.status).toBe(503);
 
     jwks.mode = 'up';
+    await sleep(retryAfterMs(down));
     expect((await get(env.token())).status).toBe(200);
     expect((await request(api.server).get('/health/ready')).status).toBe(200);
     expect(api.app.get(SigningKeysService).status().loaded).toBe(true);

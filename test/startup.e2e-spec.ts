@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { SERVER_ENTRY } from './fixtures/api-process.js';
+import { SERVER_ENTRY, startApiProcess } from './fixtures/api-process.js';
+import { JwksServer } from './fixtures/jwks-server.js';
+import { generateTestKey } from './fixtures/keys.js';
+import { signAccessToken } from './fixtures/tokens.js';
 
 const ISSUER = 'https://dev-123.okta.com/oauth2/default';
 
@@ -36,16 +39,20 @@ async function freePort(): Promise<number> {
 }
 
 describe('startup configuration', () => {
-  it('exits non-zero naming OKTA_ISSUER when production has no issuer', () => {
-    const result = start({ NODE_ENV: 'production' });
-    expect(result.status).not.toBe(0);
-    expect(result.lines).toHaveLength(1);
-    expect(result.stderr).toContain('OKTA_ISSUER');
-  });
+  it.each(['production', 'Production', 'prod'])(
+    'exits non-zero naming OKTA_ISSUER when NODE_ENV=%s has no issuer (no development issuer)',
+    (nodeEnv) => {
+      const result = start({ NODE_ENV: nodeEnv });
+      expect(result.status).not.toBe(0);
+      expect(result.lines).toHaveLength(1);
+      expect(result.stderr).toContain('OKTA_ISSUER');
+    },
+  );
 
   it.each([
     ['OKTA_ISSUER', 'http://dev-123.okta.com/oauth2/default'],
     ['OKTA_ISSUER', 'not a url'],
+    ['OKTA_ISSUER', `${ISSUER}/`],
     ['OKTA_CLOCK_TOLERANCE', '-5'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://localhost/db'],
@@ -112,6 +119,43 @@ describe('startup when the API cannot listen', () => {
       expect(result.stack).toBe(false);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('startup when the issuer cannot give its keys', () => {
+  it('logs one ERROR line naming OKTA_ISSUER, the URL and the cause, not one per failed refresh', async () => {
+    const jwks = new JwksServer([generateTestKey()]);
+    jwks.mode = 'error';
+    const issuer = await jwks.start();
+    const api = await startApiProcess({
+      NODE_ENV: 'production',
+      OKTA_ISSUER: issuer,
+      OKTA_JWKS_REFRESH_SECONDS: '1',
+      METRICS_PORT: 'off',
+    });
+    try {
+      // A few refreshes, each failing, and a token with an unknown key that asks again.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      const token = signAccessToken({ issuer, key: generateTestKey() });
+      const answer = await fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(503);
+      expect(jwks.fetchCount).toBeGreaterThanOrEqual(3);
+      const keyLines = api
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"SigningKeysService"'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string });
+      expect(keyLines).toEqual([
+        {
+          ...keyLines[0],
+          level: 50,
+          msg: `OKTA_ISSUER ${issuer}: cannot fetch its signing keys from ${issuer}/v1/keys: HTTP 500`,
+        },
+      ]);
+    } finally {
+      await api.stop();
+      await jwks.stop();
     }
   });
 });

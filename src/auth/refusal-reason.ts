@@ -26,6 +26,9 @@ export enum RefusalReason {
   IssuedInFuture = 'issued_in_future',
   NoExpiry = 'no_expiry',
   NoSubject = 'no_subject',
+  MalformedSubject = 'malformed_subject',
+  SenderConstrained = 'sender_constrained',
+  WeakSigningKey = 'weak_signing_key',
   InvalidToken = 'invalid_token',
   // Authorization (403).
   InsufficientScope = 'insufficient_scope',

@@ -4,12 +4,18 @@ import { JwksClient } from 'jwks-rsa';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
 import { InvalidTokenError } from './bearer-errors.js';
+import { FailureLog } from './failure-log.js';
+import { describeFetchFailure, fetchKeySet, KeyFetchError } from './key-set-fetch.js';
 import { RefusalReason } from './refusal-reason.js';
 
-/** At most this many fetches of the key endpoint in any sliding minute, whatever asks for them. */
-export const MAX_FETCHES_PER_MINUTE = 10;
+/**
+ * Time between two fetches asked for by unknown `kid`s: a flood of random `kid`s reaches the key
+ * endpoint at most 10 times a minute, and a key published meanwhile is fetched within this long.
+ */
+export const UNKNOWN_KID_COOLDOWN_MS = 6000;
+/** RFC 7518 3.3: RS256 keys must be 2048 bits or longer. */
+export const MIN_RSA_BITS = 2048;
 const FETCH_TIMEOUT_MS = 3000;
-const RETRY_AFTER_SECONDS = 10;
 
 export interface KeysStatus {
   loaded: boolean;
@@ -24,8 +30,8 @@ export interface KeysStatus {
  * on an unknown `kid` (how a newly published key is accepted on first sight).
  *
  * jwks-rsa's own cache and rate limiter are not used: once its rate limit is spent by random
- * `kid`s, a cache-expired but genuine key fails too. Here the last good key set stays usable
- * until a later fetch succeeds, and the rate limit only ever stops fetches, never lookups.
+ * `kid`s, a genuine new key fails too. Here the last good key set stays usable until a later fetch
+ * succeeds, and unknown `kid`s wait out a short cooldown (503) rather than spend a budget (401).
  */
 @Injectable()
 export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,11 +39,13 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   private readonly client: JwksClient;
   readonly jwksUri: string;
   private keys = new Map<string, KeyObject>();
-  private fetchStarts: number[] = [];
-  private inFlight: Promise<void> | undefined;
+  /** Keys of the last key set that are too short to trust: their tokens are refused at once. */
+  private weakKids = new Set<string>();
+  private inFlight: Promise<boolean> | undefined;
+  private lastUnknownKidFetchAt = -Infinity;
   private lastSuccessAt: number | undefined;
   private lastFailureAt: number | undefined;
-  private lastAttemptFailed = false;
+  private readonly failureLog = new FailureLog();
   private timer: NodeJS.Timeout | undefined;
   /** Number of requests made to the key endpoint, for tests and metrics. */
   fetchCount = 0;
@@ -45,12 +53,12 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
   fetchFailures = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: ResolvedConfig) {
-    this.jwksUri = `${config.okta.issuer.replace(/\/+$/, '')}/v1/keys`;
+    this.jwksUri = `${config.okta.issuer}/v1/keys`;
     this.client = new JwksClient({
       jwksUri: this.jwksUri,
       cache: false,
       rateLimit: false,
-      timeout: FETCH_TIMEOUT_MS,
+      fetcher: (uri) => fetchKeySet(uri, FETCH_TIMEOUT_MS),
     });
   }
 
@@ -65,18 +73,29 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
   }
 
-  /** The verification key for `kid`, or a 401 (unknown key) / 503 (issuer unreachable). */
+  /**
+   * The verification key for `kid`; a 401 when a fetch made after the token arrived does not
+   * have it, or a 503 when the key endpoint may not be asked again yet or did not answer.
+   */
   async keyFor(kid: string): Promise<KeyObject> {
-    const known = this.keys.get(kid);
+    const known = this.lookup(kid);
     if (known) return known;
-    await this.refresh();
-    const fetched = this.keys.get(kid);
+    // A fetch under way started before this token arrived: it may still carry its key.
+    if (this.inFlight && (await this.inFlight)) {
+      const fetched = this.lookup(kid);
+      if (fetched) return fetched;
+    }
+    // One started since then answers for this token; otherwise start one, unless cooling down.
+    if (this.inFlight === undefined) {
+      const waitMs = this.cooldownLeftMs();
+      if (waitMs > 0) throw this.unavailable('signing key not known yet; try again shortly', waitMs);
+      this.lastUnknownKidFetchAt = Date.now();
+    }
+    const succeeded = await this.refresh();
+    const fetched = this.lookup(kid);
     if (fetched) return fetched;
-    if (this.lastAttemptFailed) {
-      throw new ServiceUnavailableError(
-        'the signing keys could not be fetched from the issuer',
-        RETRY_AFTER_SECONDS,
-      );
+    if (!succeeded) {
+      throw this.unavailable('the signing keys could not be fetched from the issuer', this.cooldownLeftMs());
     }
     throw new InvalidTokenError(RefusalReason.UnknownSigningKey, 'unknown signing key');
   }
@@ -97,42 +116,61 @@ export class SigningKeysService implements OnApplicationBootstrap, OnModuleDestr
     };
   }
 
-  /** Fetches the key set unless a fetch is under way (then joins it) or the rate limit is spent. */
-  refresh(): Promise<void> {
-    if (this.inFlight) return this.inFlight;
-    const now = Date.now();
-    this.fetchStarts = this.fetchStarts.filter((at) => now - at < 60_000);
-    if (this.fetchStarts.length >= MAX_FETCHES_PER_MINUTE) return Promise.resolve();
-    this.fetchStarts.push(now);
-    this.inFlight = this.fetch().finally(() => {
+  /**
+   * Fetches the key set, or joins the fetch under way; resolves to whether it succeeded. The
+   * background refresh calls this directly: the cooldown only paces fetches for unknown `kid`s.
+   */
+  refresh(): Promise<boolean> {
+    this.inFlight ??= this.fetch().finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
 
-  private async fetch(): Promise<void> {
+  private lookup(kid: string): KeyObject | undefined {
+    if (this.weakKids.has(kid))
+      throw new InvalidTokenError(RefusalReason.WeakSigningKey, 'signing key shorter than 2048 bits');
+    return this.keys.get(kid);
+  }
+
+  private cooldownLeftMs(): number {
+    return Math.max(0, this.lastUnknownKidFetchAt + UNKNOWN_KID_COOLDOWN_MS - Date.now());
+  }
+
+  private unavailable(message: string, waitMs: number): ServiceUnavailableError {
+    return new ServiceUnavailableError(message, Math.max(1, Math.ceil(waitMs / 1000)));
+  }
+
+  private async fetch(): Promise<boolean> {
     this.fetchCount += 1;
     try {
-      const signingKeys = await this.client.getSigningKeys();
       const keys = new Map<string, KeyObject>();
-      for (const key of signingKeys) {
-        if (key.kid && key.alg === 'RS256') keys.set(key.kid, createPublicKey(key.getPublicKey()));
+      const weakKids = new Set<string>();
+      for (const key of await this.client.getSigningKeys()) {
+        if (!key.kid || key.alg !== 'RS256') continue;
+        const publicKey = createPublicKey(key.getPublicKey());
+        const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (publicKey.asymmetricKeyType !== 'rsa' || bits < MIN_RSA_BITS) weakKids.add(key.kid);
+        else keys.set(key.kid, publicKey);
       }
-      if (keys.size === 0) throw new Error('no RS256 signing keys published');
+      if (keys.size === 0) throw new KeyFetchError('no RS256 signing key of 2048 bits or more published');
       this.keys = keys;
+      this.weakKids = weakKids;
       this.lastSuccessAt = Date.now();
-      this.lastAttemptFailed = false;
+      if (this.failureLog.succeeded()) {
+        this.logger.log(`signing keys fetched again from ${this.jwksUri} (${keys.size})`);
+      }
+      return true;
     } catch (error) {
       this.lastFailureAt = Date.now();
-      this.lastAttemptFailed = true;
       this.fetchFailures += 1;
-      this.logger.warn(`fetching signing keys from ${this.jwksUri} failed: ${describe(error)}`);
+      if (this.failureLog.failed(this.lastFailureAt)) {
+        const variable = this.config.devIssuer ? 'the development issuer' : 'OKTA_ISSUER';
+        this.logger.error(
+          `${variable} ${this.config.okta.issuer}: cannot fetch its signing keys from ${this.jwksUri}: ${describeFetchFailure(error)}`,
+        );
+      }
+      return false;
     }
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'errorMsg' in error) return String(error.errorMsg);
-  return 'unknown error';
 }

@@ -245,8 +245,27 @@ describe('checkPayload', () => {
     ['empty', ''],
     ['a number', 42],
     ['an array', ['alice']],
+    ['a single space', ' '],
+    ['only whitespace', '\t \u00a0\u2003'],
+    ['with a NUL inside', 'a\u0000b'],
+    ['with a newline inside', 'a\nb'],
+    ['with a DEL inside', 'a\u007fb'],
+    ['with a C1 control inside', 'a\u0085b'],
   ])('refuses sub that is %s', (_name, sub) => {
     expect(invalidToken(() => check({ ...valid, sub })).message).toMatch(/subject/);
+  });
+
+  it('accepts a sub with spaces and non-ASCII letters inside', () => {
+    expect(check({ ...valid, sub: 'Zoë Åberg' }).sub).toBe('Zoë Åberg');
+  });
+
+  it.each([
+    ['a DPoP key thumbprint', { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' }],
+    ['an mTLS certificate thumbprint', { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' }],
+    ['empty', {}],
+    ['null', null],
+  ])('refuses a sender-constrained token (cnf %s) presented as a bearer token', (_name, cnf) => {
+    expect(invalidToken(() => check({ ...valid, cnf })).message).toBe('sender-constrained token');
   });
 
   it('does not check cid when no client ids are configured', () => {

@@ -96,6 +96,10 @@ export function readHeader(token: string): TokenHeader {
   return { alg, kid };
 }
 
+/** C0 controls, DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
 export interface PayloadRules {
   clientIds: readonly string[];
   clockToleranceSeconds: number;
@@ -126,8 +130,15 @@ export function checkPayload(
   if (iat !== undefined && iat - tolerance > nowSeconds) {
     throw new InvalidTokenError(RefusalReason.IssuedInFuture, 'token issued in the future');
   }
-  if (typeof sub !== 'string' || sub === '')
+  if (typeof sub !== 'string' || sub.trim() === '')
     throw new InvalidTokenError(RefusalReason.NoSubject, 'token has no subject');
+  // `sub` is the owner of stored messages and is written to logs: no control characters in it.
+  if (CONTROL_CHARACTER.test(sub))
+    throw new InvalidTokenError(RefusalReason.MalformedSubject, 'malformed subject');
+  // RFC 9449 6 / RFC 8705 3: a token bound to a key (DPoP or mTLS) is only valid with proof of
+  // that key; accepted as a plain bearer token, a stolen one would work without it.
+  if (Object.hasOwn(claims, 'cnf'))
+    throw new InvalidTokenError(RefusalReason.SenderConstrained, 'sender-constrained token');
   if (rules.clientIds.length > 0 && (typeof cid !== 'string' || !rules.clientIds.includes(cid))) {
     throw new InvalidTokenError(
       RefusalReason.ClientNotAllowed,

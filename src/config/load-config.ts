@@ -1,4 +1,3 @@
-import { isIP, isIPv6 } from 'node:net';
 import { devIssuerHost } from '../dev-issuer/issuer-url.js';
 import type {
   AppConfig,
@@ -9,103 +8,12 @@ import type {
   MetricsConfig,
 } from './app-config.js';
 
-/** Thrown for an invalid environment; its message is one line that names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError, integer, list, read, url, type Env } from './env.js';
+import { listenHost, takesApiPort } from './hosts.js';
 
-type Env = Record<string, string | undefined>;
+export { ConfigError } from './env.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Unset and empty mean the same: the default applies. */
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-/** Unlike single values, a list set to empty means "none" (e.g. ADMIN_GROUPS= makes nobody an admin). */
-function list(env: Env, name: string, fallback: string[]): string[] {
-  const raw = env[name];
-  if (raw === undefined) return fallback;
-  const items = raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-  return [...new Set(items)];
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return Number(raw);
-}
-
-/** A host-name label (RFC 1123; `_` too, which resolvers such as Docker's accept). */
-const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
-
-/**
- * An address to listen on: an IP literal (IPv6 with or without brackets) or a host name. Whether
- * it is an address of this machine is known only when listening (see listen-failure.ts).
- */
-function listenHost(env: Env, name: string, fallback: string): string {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  const bracketed = /^\[(.+)\]$/.exec(raw)?.[1];
-  if (bracketed !== undefined && isIPv6(bracketed)) return bracketed;
-  if (isIP(raw) !== 0) return raw;
-  const labels = raw.replace(/\.$/, '').split('.');
-  // A name whose last label is all digits (256.1.1.1, 10.0.1) is a mistyped IPv4 address, not a name.
-  const numeric = /^\d+$/.test(labels[labels.length - 1] ?? '');
-  if (raw.length > 253 || numeric || !labels.every((label) => HOST_LABEL.test(label))) {
-    throw new ConfigError(
-      `${name} must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a host name (e.g. localhost), got "${raw}"`,
-    );
-  }
-  return raw;
-}
-
-/** Lower-case, IPv4-mapped IPv6 as IPv4, IPv6 in its shortest form: equal strings, same address. */
-function normalHost(host: string): string {
-  const lower = host.toLowerCase().replace(/\.$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)?.[1];
-  if (mapped !== undefined) return mapped;
-  if (!isIPv6(lower)) return lower;
-  try {
-    return new URL(`http://[${lower}]`).hostname.slice(1, -1);
-  } catch {
-    return lower; // a zone id (fe80::1%eth0), which URL does not take
-  }
-}
-
-const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
-
-/**
- * Whether two listeners on one port would clash: the same address, a wildcard (all addresses),
- * or a host name (what it resolves to is unknown here, so it may be the other address).
- * Only two different IP addresses, neither a wildcard, can share a port.
- */
-function hostsOverlap(a: string, b: string): boolean {
-  const [x, y] = [normalHost(a), normalHost(b)];
-  if (x === y || WILDCARD_HOSTS.has(x) || WILDCARD_HOSTS.has(y)) return true;
-  return isIP(x) === 0 || isIP(y) === 0;
-}
-
-/** Whether a server that binds before the API, on `port` at `host`, would leave the API unable to listen. */
-function takesApiPort(port: number, host: string, api: { host: string; port: number }): boolean {
-  return port !== 0 && port === api.port && hostsOverlap(host, api.host);
-}
-
-function url(name: string, raw: string): URL {
-  try {
-    return new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
-  }
-}
 
 function issuer(env: Env): string | undefined {
   const raw = read(env, 'OKTA_ISSUER');
@@ -119,6 +27,12 @@ function issuer(env: Env): string | undefined {
   }
   if (parsed.username || parsed.password || parsed.search || parsed.hash) {
     throw new ConfigError(`OKTA_ISSUER must not contain credentials, a query or a fragment, got "${raw}"`);
+  }
+  // Tokens' `iss` must equal it exactly, and Okta's never ends with a slash.
+  if (raw.endsWith('/')) {
+    throw new ConfigError(
+      `OKTA_ISSUER must not end with "/" (Okta issuers never do): use "${raw.replace(/\/+$/, '')}"`,
+    );
   }
   return raw;
 }
@@ -232,13 +146,17 @@ function httpLimits(env: Env): HttpLimitsConfig {
   };
 }
 
+/** The only NODE_ENV values (besides unset) that allow development-only paths: a typo means production. */
+const DEVELOPMENT_NODE_ENVS = new Set(['development', 'test']);
+
 /** Validates the environment once; throws `ConfigError` naming the first bad variable. */
 export function loadConfig(env: Env): AppConfig {
-  const production = read(env, 'NODE_ENV') === 'production';
+  const nodeEnv = read(env, 'NODE_ENV');
+  const production = nodeEnv !== undefined && !DEVELOPMENT_NODE_ENVS.has(nodeEnv);
   const oktaIssuer = issuer(env);
   if (production && oktaIssuer === undefined) {
     throw new ConfigError(
-      'OKTA_ISSUER is required when NODE_ENV=production (the built-in development issuer never runs in production)',
+      `OKTA_ISSUER is required when NODE_ENV=${nodeEnv} (the built-in development issuer runs only when NODE_ENV is unset, development or test)`,
     );
   }
   const audiences = list(env, 'OKTA_AUDIENCE', ['api://default']);

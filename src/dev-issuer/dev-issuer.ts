@@ -2,7 +2,13 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-mock-server';
-import { DEV_ISSUER_PATH, devIssuerUrl, isLoopbackHost, tokenEndpointOf } from './issuer-url.js';
+import {
+  DEV_ISSUER_PATH,
+  devIssuerUrl,
+  isLoopbackHost,
+  isLoopbackHostHeader,
+  tokenEndpointOf,
+} from './issuer-url.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
 
 export interface DevIssuerOptions {
@@ -46,7 +52,7 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
   const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
   installOktaTokenShape(service, options.audience);
 
-  const server = createServer(mountUnderIssuerPath(service.requestHandler));
+  const server = createServer(loopbackHostOnly(mountUnderIssuerPath(withoutCors(service.requestHandler))));
   const port = await listen(server, options.port, options.host);
   issuer.url = devIssuerUrl(options.host, port);
 
@@ -67,6 +73,40 @@ async function generateSigningKey(): Promise<Record<string, unknown>> {
     kid: randomBytes(32).toString('base64url'),
     alg: 'RS256',
     use: 'sig',
+  };
+}
+
+/**
+ * oauth2-mock-server always sends CORS headers (`Access-Control-Allow-Origin: *`) and has no option
+ * to turn them off; they are dropped here (on the response itself: Express swaps its prototype), so
+ * no web page can read a token from this issuer. The demo page signs in through the API's own
+ * `/api/dev/token`, which needs none.
+ */
+function withoutCors(handler: RequestListener): RequestListener {
+  return (req, res) => {
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = (name: string, value: number | string | readonly string[]) =>
+      /^access-control-/i.test(name) ? res : setHeader(name, value);
+    handler(req, res);
+  };
+}
+
+/** Like the API's development routes, this issuer answers only requests addressed to loopback. */
+function loopbackHostOnly(handler: RequestListener): RequestListener {
+  return (req, res) => {
+    if (isLoopbackHostHeader(req.headers.host)) {
+      handler(req, res);
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(
+      JSON.stringify({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `Cannot ${req.method ?? 'GET'} ${path}`,
+      }),
+    );
   };
 }
 

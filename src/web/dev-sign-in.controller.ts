@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, NotFoundException, Post, UseGuards } from '@nestjs/common';
 import { Public } from '../auth/decorators/public.decorator.js';
 import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-claims.js';
 import { DevTokenDto } from './dto/dev-token.dto.js';
+import { LoopbackHostGuard } from './loopback-host.guard.js';
 import { devSignInEnabled, WEB_SCOPES } from './web-config.js';
 
 export interface DevTokenResponse {
@@ -20,6 +21,7 @@ export interface DevTokenResponse {
  */
 @Controller('dev')
 @Public()
+@UseGuards(LoopbackHostGuard)
 export class DevSignInController {
   constructor(@Inject(APP_CONFIG) private readonly config: ResolvedConfig) {}
 
