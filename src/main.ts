@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { listenFailure, type ListenTarget } from './config/listen-failure.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { checkDatabase } from './database/startup-check.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { AppLogger } from './logging/app.logger.js';
 import { ROOT_LOGGER } from './logging/root-logger.js';
@@ -73,6 +74,7 @@ async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
+    await checkDatabase(config.database);
   } catch (error) {
     if (error instanceof ConfigError) exitOnConfigError(error);
     throw error;
