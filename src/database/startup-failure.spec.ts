@@ -30,6 +30,11 @@ describe('describeDatabaseFailure', () => {
       'DATABASE_URL: authentication failed for role "app@ops" on db.internal:6543: role "app@ops" does not exist (28000)',
     ],
     [
+      'a role that may not create tables',
+      withCode('permission denied for schema public', '42501'),
+      'DATABASE_URL: role "app@ops" may not create this API\'s tables in database "messages": permission denied for schema public (42501); make the role the database owner, or GRANT CREATE ON SCHEMA to it',
+    ],
+    [
       'a closed port',
       withCode('connect ECONNREFUSED 10.0.0.5:6543', 'ECONNREFUSED'),
       'DATABASE_URL: connection refused at db.internal:6543 (ECONNREFUSED): is PostgreSQL running and listening there?',

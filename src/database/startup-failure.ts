@@ -50,6 +50,8 @@ function postgresFailure(error: unknown, database: PostgresConfig): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `${at} cannot be reached from this machine (${code})`;
+    case '42501':
+      return `role "${role}" may not create this API's tables in database "${name}": ${scrub(message, url)} (42501); make the role the database owner, or GRANT CREATE ON SCHEMA to it`;
     case '57P03':
       return `PostgreSQL at ${at} is not accepting connections yet: ${scrub(message, url)} (57P03)`;
   }

@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { runServerUntilExit } from '../fixtures/server-exit.js';
-import { TEST_POSTGRES_URL } from '../fixtures/test-database.js';
+import {
+  createPostgresDatabase,
+  TEST_DATABASE_PREFIX,
+  TEST_POSTGRES_URL,
+} from '../fixtures/test-database.js';
 
 const ISSUER = 'https://dev-123.okta.com/oauth2/default';
 const PASSWORD = 'pw-never-printed';
@@ -37,5 +43,33 @@ describe('startup against a running PostgreSQL with a mistaken DATABASE_URL', ()
     // Generous for a slow machine, and far below the half-minute of retries this replaces.
     expect(result.elapsedMs).toBeLessThan(10_000);
     expect(result.output).not.toContain(PASSWORD);
+  });
+
+  it('exits 1 at once with one line naming DATABASE_URL when the role may not create the tables', async () => {
+    const database = await createPostgresDatabase();
+    const role = `${TEST_DATABASE_PREFIX}role_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    try {
+      // A login role and nothing more: as on PostgreSQL 15 and later, it may not create tables in public.
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      const owner = new pg.Client({ connectionString: database.url });
+      await owner.connect();
+      await owner.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC').finally(() => owner.end());
+      const url = new URL(database.url);
+      url.username = role;
+      url.password = PASSWORD;
+      const result = await start(url.toString());
+      expect(result).toMatchObject({ code: 1, stack: false });
+      expect(result.lines).toEqual([
+        `Configuration error: DATABASE_URL: role "${role}" may not create this API's tables in database "${url.pathname.slice(1)}": permission denied for schema public (42501); make the role the database owner, or GRANT CREATE ON SCHEMA to it`,
+      ]);
+      expect(result.elapsedMs).toBeLessThan(10_000);
+      expect(result.output).not.toContain(PASSWORD);
+    } finally {
+      await database.drop();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
   });
 });
