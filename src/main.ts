@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { listenFailure, type ListenTarget } from './config/listen-failure.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { checkDatabase } from './database/startup-check.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { AppLogger } from './logging/app.logger.js';
 import { MetricsServer } from './metrics/metrics.server.js';
@@ -68,7 +69,12 @@ async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
 }
 
 async function bootstrap(): Promise<void> {
-  const config = await orExit(() => Promise.resolve(loadConfig(process.env)));
+  const config = await orExit(async () => {
+    const loaded = loadConfig(process.env);
+    // Before anything listens: a database that cannot be reached is one line, not a minute of retries.
+    await checkDatabase(loaded.database);
+    return loaded;
+  });
   const resolved = await resolveIssuer(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(resolved),

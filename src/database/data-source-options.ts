@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { CreateMessages1763712000000 } from './migrations/1763712000000-create-messages.js';
+import { ensureSqliteDirectory } from './sqlite-directory.js';
 
 export const entities = [MessageEntity];
 export const migrations = [CreateMessages1763712000000];
@@ -11,7 +10,7 @@ export const migrations = [CreateMessages1763712000000];
 /** TypeORM options for the configured database; schema comes from migrations, never `synchronize`. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   if (database.type === 'sqlite') {
-    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    if (database.path !== ':memory:') ensureSqliteDirectory(database.path);
     return {
       type: 'better-sqlite3',
       database: database.path,

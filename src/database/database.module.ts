@@ -8,7 +8,12 @@ import { createDataSource } from './data-source.factory.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.database),
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config.database),
+        // main.ts has just opened the database (checkDatabase): a failure now is no typo to wait out,
+        // and ten retries with a stack trace each would bury it.
+        toRetry: () => false,
+      }),
       dataSourceFactory: createDataSource,
     }),
   ],

@@ -9,8 +9,13 @@ interface SignIn {
 }
 
 /** The development sign-in form, as a person fills it in. */
-async function signIn(page: Page, url: string, { user, scopes, admin = false }: SignIn): Promise<void> {
+async function signIn(page: Page, url: string, who: SignIn): Promise<void> {
   await page.goto(url);
+  await fillSignIn(page, who);
+}
+
+/** The development sign-in form on the page as it is (after a sign-out, say). */
+async function fillSignIn(page: Page, { user, scopes, admin = false }: SignIn): Promise<void> {
   await page.locator('#dev-sign-in-form').waitFor();
   await page.fill('#dev-user', user);
   for (const scope of ['messages:read', 'messages:write']) {
@@ -148,12 +153,33 @@ describe('demo page in Chromium, development sign-in', () => {
     await page.close();
   });
 
-  it('signs out', async () => {
+  it('signs out, and drops the sign-out notice once signed in again', async () => {
     const page = await browser.newPage();
     await signIn(page, server.url, { user: 'erin@example.com' });
     await page.click('#sign-out');
     await page.locator('#dev-sign-in-form').waitFor();
     expect(await page.textContent('#notice')).toBe('You have signed out.');
+    await expect(page.locator('#notice').isVisible()).resolves.toBe(true);
+
+    await fillSignIn(page, { user: 'frank@example.com' });
+    expect(await page.textContent('#me-sub')).toBe('frank@example.com');
+    await expect(page.locator('#notice').isHidden()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('drops the reason the last session ended once signed in again', async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, { user: 'grace@example.com' });
+    await page.evaluate(() => {
+      const key = 'messages-demo.dev-token';
+      sessionStorage.setItem(key, `${(sessionStorage.getItem(key) ?? '').slice(0, -4)}AAAA`);
+    });
+    await page.click('#my-refresh');
+    await page.locator('#dev-sign-in-form').waitFor();
+    await expect(page.locator('#notice').isVisible()).resolves.toBe(true);
+
+    await fillSignIn(page, { user: 'grace@example.com' });
+    await expect(page.locator('#notice').isHidden()).resolves.toBe(true);
     await page.close();
   });
 

@@ -62,6 +62,8 @@ async function start(): Promise<void> {
   sessionStorage.removeItem('messages-demo.notice');
   const config = await loadConfig();
   session = await signIn(config);
+  // What was said before signing in ("You have signed out.", why the last session ended) is over now.
+  say('');
   const api = new ApiClient(() => session?.accessToken() ?? Promise.resolve(undefined));
   const onError = (error: unknown): void => {
     if (isSessionLost(error)) sessionLost((error as ApiError).message);
