@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ADMIN_GROUPS, Groups } from '../auth/decorators/groups.decorator.js';
 import { Scopes } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiToken } from '../docs/api-docs.decorators.js';
+import { ApiAdminToken } from '../docs/api-docs.decorators.js';
 import { MessagePageModel } from '../docs/api-models.js';
 import { AuditLogger } from '../logging/audit.logger.js';
 import { RequestId } from '../logging/request-id.decorator.js';
@@ -25,7 +25,7 @@ export class AdminMessagesController {
   ) {}
 
   @Get()
-  @ApiToken(READ)
+  @ApiAdminToken(READ)
   @ApiOperation({
     summary: "Every author's messages, newest first; for members of ADMIN_GROUPS (audited)",
   })
