@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { AppConfig } from '../config/app-config.js';
 import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-claims.js';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './api-docs.decorators.js';
-import { serveOAuth2RedirectPage } from './oauth2-redirect.js';
+import { allowSignInPopups, serveOAuth2RedirectPage } from './oauth2-redirect.js';
 
 export const DOCS_PATH = 'api/docs';
 export const DOCS_JSON_PATH = 'api/docs-json';
@@ -68,6 +68,7 @@ export function buildApiDocument(app: NestFastifyApplication, config: AppConfig)
  */
 export function setupApiDocs(app: NestFastifyApplication, config: AppConfig): void {
   const clientId = docsClientId(config);
+  allowSignInPopups(app);
   SwaggerModule.setup(DOCS_PATH, app, () => buildApiDocument(app, config), {
     jsonDocumentUrl: DOCS_JSON_PATH,
     raw: ['json'],

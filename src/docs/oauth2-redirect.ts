@@ -7,6 +7,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  */
 export const OAUTH2_REDIRECT_PATHS = ['/api/oauth2-redirect.html', '/api/docs/oauth2-redirect.html'] as const;
 
+/** Swagger UI's own page, at each address SwaggerModule serves it. */
+const DOCS_PAGE_PATHS = new Set(['/api/docs', '/api/docs/', '/api/docs/index.html']);
+
 /** swagger-ui-dist's page, with its script by absolute path so that one page serves both URLs. */
 const PAGE =
   '<!doctype html>\n<html lang="en-US">\n<head><title>Signing in</title></head>\n' +
@@ -29,4 +32,28 @@ export function serveOAuth2RedirectPage(app: NestFastifyApplication): void {
         .send(PAGE);
     });
   }
+}
+
+/**
+ * Swagger UI signs in through a popup that visits the issuer (another origin). Under
+ * `Cross-Origin-Opener-Policy: same-origin` that visit cuts the popup from this page for good;
+ * `same-origin-allow-popups` keeps the link to popups this page opens, and still keeps other
+ * origins from holding a reference to it. Set per route (before SwaggerModule registers the
+ * pages), so no other response pays for it; the security-headers hook keeps a header a route set.
+ */
+export function allowSignInPopups(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      if (!DOCS_PAGE_PATHS.has(route.url)) return;
+      const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+      route.onRequest = [
+        ...own,
+        (_request, reply, done) => {
+          void reply.header('cross-origin-opener-policy', 'same-origin-allow-popups');
+          done();
+        },
+      ];
+    });
 }
