@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-mock-server';
 import { DEV_ISSUER_PATH, devIssuerUrl, isLoopbackHost, tokenEndpointOf } from './issuer-url.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
+import { needsSignIn, serveSignInPage } from './sign-in-page.js';
 
 export interface DevIssuerOptions {
   host: string;
@@ -82,6 +83,11 @@ function mountUnderIssuerPath(handler: RequestListener): RequestListener {
     const queryStart = rest.search(/\?|$/);
     const path = rest.slice(0, queryStart);
     const target = WELL_KNOWN_ALIASES.has(path) ? DISCOVERY_PATH : path;
+    const query = new URLSearchParams(rest.slice(queryStart));
+    if (target === OKTA_ENDPOINTS.authorize && needsSignIn(req, query)) {
+      serveSignInPage(query, res);
+      return;
+    }
     req.url = `${target === '' ? '/' : target}${rest.slice(queryStart)}`;
     handler(req, res);
   };
