@@ -175,6 +175,61 @@ describe('development issuer', () => {
     expect(payload).not.toHaveProperty('scope');
   });
 
+  it('asks who signs in before redirecting a browser back with a code, carrying the request through', async () => {
+    const authorize = new URL(`${dev.issuer}/v1/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'dev-client',
+      redirect_uri: 'http://127.0.0.1:8000/api/oauth2-redirect.html',
+      scope: 'messages:read',
+      state: '"><script>alert(1)</script>',
+    }).toString();
+    const page = await fetch(authorize, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    expect(html).toContain('never exists in production');
+    expect(html).toContain(
+      '<input type="hidden" name="redirect_uri" value="http://127.0.0.1:8000/api/oauth2-redirect.html">',
+    );
+    expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(html).not.toContain('<script>');
+  });
+
+  it('puts the groups chosen on the sign-in page into the code flow token', async () => {
+    const verifier = 'w'.repeat(43);
+    const authorize = new URL(`${dev.issuer}/v1/authorize`);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'dev-client',
+      redirect_uri: 'http://127.0.0.1:8000/api/docs/oauth2-redirect.html',
+      scope: 'messages:read',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      login_hint: ' ada@example.com ',
+      groups: 'Admins,Ops',
+    }).toString();
+    const redirect = await fetch(authorize, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const body = await getJson<TokenResponse>(
+      dev.tokenEndpoint,
+      postForm(dev.tokenEndpoint, {
+        grant_type: 'authorization_code',
+        client_id: 'dev-client',
+        code,
+        code_verifier: verifier,
+        redirect_uri: 'http://127.0.0.1:8000/api/docs/oauth2-redirect.html',
+      }),
+    );
+    expect(verify(body.access_token).payload).toMatchObject({
+      sub: 'ada@example.com',
+      groups: ['Admins', 'Ops'],
+      scp: ['messages:read'],
+    });
+  });
+
   describe('token command', () => {
     it('parses defaults from the environment', () => {
       expect(parseTokenCommand([], {})).toEqual({

@@ -130,6 +130,41 @@ describe('OpenAPI document', () => {
     expect(list.parameters.map((parameter) => parameter.name).sort()).toEqual(['cursor', 'limit']);
   });
 
+  it('gives each error status its own examples, each in the contract shape', () => {
+    const examplesOf = (path: string, method: string, status: string) => {
+      const response = document.paths[path][method].responses[status] as {
+        content: { 'application/json': { examples: Record<string, { value: Record<string, unknown> }> } };
+      };
+      return Object.fromEntries(
+        Object.entries(response.content['application/json'].examples).map(([name, { value }]) => [
+          name,
+          value,
+        ]),
+      );
+    };
+    const list = (status: string) => examplesOf('/api/messages', 'get', status);
+    for (const status of ['400', '401', '403', '429', '503']) {
+      for (const value of Object.values(list(status))) {
+        expect(value).toEqual({
+          statusCode: Number(status),
+          error: expect.any(String),
+          message: expect.any(String),
+        });
+      }
+    }
+    expect(list('400').validation.message).toContain('limit must be');
+    expect(list('400').invalid_request.message).toContain('Authorization header');
+    expect(Object.keys(list('401'))).toEqual(expect.arrayContaining(['no_token', 'expired']));
+    expect(list('401').no_token.message).toBe('a bearer access token is required');
+    expect(Object.keys(list('403'))).toEqual(['insufficient_scope']);
+    expect(list('429').caller.message).toContain('too many requests');
+    expect(list('503').database.message).toContain('database');
+    expect(examplesOf('/api/messages/{id}', 'get', '404').not_found.message).toBe('message not found');
+    const admin = examplesOf('/api/admin/messages', 'get', '403');
+    expect(Object.keys(admin).sort()).toEqual(['group', 'insufficient_scope']);
+    expect(admin.group.message).toContain('groups');
+  });
+
   it('leaks no configuration beyond the public issuer URLs', () => {
     const text = JSON.stringify(document);
     expect(text).not.toContain('sqlite');

@@ -10,6 +10,7 @@ import {
   tokenEndpointOf,
 } from './issuer-url.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
+import { needsSignIn, serveSignInPage } from './sign-in-page.js';
 
 export interface DevIssuerOptions {
   host: string;
@@ -122,6 +123,11 @@ function mountUnderIssuerPath(handler: RequestListener): RequestListener {
     const queryStart = rest.search(/\?|$/);
     const path = rest.slice(0, queryStart);
     const target = WELL_KNOWN_ALIASES.has(path) ? DISCOVERY_PATH : path;
+    const query = new URLSearchParams(rest.slice(queryStart));
+    if (target === OKTA_ENDPOINTS.authorize && needsSignIn(req, query)) {
+      serveSignInPage(query, res);
+      return;
+    }
     req.url = `${target === '' ? '/' : target}${rest.slice(queryStart)}`;
     handler(req, res);
   };

@@ -7,6 +7,7 @@ import {
   type OAuth2Service,
   type TokenRequestIncomingMessage,
 } from 'oauth2-mock-server';
+import { DEFAULT_SIGN_IN_USER as DEFAULT_DEV_USER } from './sign-in-page.js';
 import {
   buildOktaAccessClaims,
   DEFAULT_DEV_CLIENT_ID,
@@ -14,20 +15,19 @@ import {
   type OktaAccessClaims,
 } from './okta-claims.js';
 
-const DEFAULT_DEV_USER = 'dev-user@example.com';
-
 /** Rewrites every access token the library signs into Okta's shape. */
 export function installOktaTokenShape(service: OAuth2Service, audience: string): void {
   const claimsByRequest = new WeakMap<IncomingMessage, OktaAccessClaims>();
-  const pendingCodes = new Map<string, { sub?: string; scope?: string }>();
+  const pendingCodes = new Map<string, { sub?: string; scope?: string; groups?: string }>();
 
   service.on(Events.BeforeAuthorizeRedirect, (redirect: MutableRedirectUri, req: IncomingMessage) => {
     const code = redirect.url.searchParams.get('code');
     if (code === null) return;
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
     pendingCodes.set(code, {
-      sub: query.get('login_hint') ?? undefined,
+      sub: query.get('login_hint')?.trim() || undefined,
       scope: query.get('scope') ?? undefined,
+      groups: query.get('groups') ?? undefined,
     });
   });
 
@@ -53,7 +53,7 @@ export function installOktaTokenShape(service: OAuth2Service, audience: string):
         pending?.sub ??
         fallbackSub,
       scopes: splitList(param(req, 'scope') ?? pending?.scope, / +/),
-      groups: splitList(readBody(req, 'groups'), /,/),
+      groups: splitList(readBody(req, 'groups') ?? pending?.groups, /,/),
     });
     claimsByRequest.set(req, claims);
 

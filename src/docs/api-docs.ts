@@ -1,7 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/app-config.js';
+import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-claims.js';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './api-docs.decorators.js';
+import { allowSignInPopups, serveOAuth2RedirectPage } from './oauth2-redirect.js';
 
 export const DOCS_PATH = 'api/docs';
 export const DOCS_JSON_PATH = 'api/docs-json';
@@ -10,6 +12,22 @@ export const SCOPES: Record<string, string> = {
   'messages:read': 'Read your messages (and, for admins, everyone’s)',
   'messages:write': 'Post and delete your messages',
 };
+
+/**
+ * Swagger UI 5 shows a client_secret box for every authorization code flow, PKCE or not; this
+ * API's clients are public (an Okta SPA app), so the box is hidden rather than left to mislead.
+ */
+const HIDE_CLIENT_SECRET =
+  '.swagger-ui .auth-container .wrapper:has(> label[for^="client_secret_"]) { display: none; }';
+
+/**
+ * The client id Swagger UI signs in with, pre-filled: the Okta SPA app's (`OKTA_SPA_CLIENT_ID`),
+ * or, with the built-in development issuer, the one its tokens carry (what `OKTA_CLIENT_IDS` allows).
+ */
+export function docsClientId(config: AppConfig): string | undefined {
+  if (config.devIssuer !== undefined) return config.okta.clientIds[0] ?? DEFAULT_DEV_CLIENT_ID;
+  return config.okta.spaClientId;
+}
 
 /** The OpenAPI document, built from the controllers' decorators. */
 export function buildApiDocument(app: NestFastifyApplication, config: AppConfig): OpenAPIObject {
@@ -49,12 +67,20 @@ export function buildApiDocument(app: NestFastifyApplication, config: AppConfig)
  * 50 ms of every cold start.
  */
 export function setupApiDocs(app: NestFastifyApplication, config: AppConfig): void {
+  const clientId = docsClientId(config);
+  allowSignInPopups(app);
   SwaggerModule.setup(DOCS_PATH, app, () => buildApiDocument(app, config), {
     jsonDocumentUrl: DOCS_JSON_PATH,
     raw: ['json'],
+    customCss: HIDE_CLIENT_SECRET,
     swaggerOptions: {
-      initOAuth: { usePkceWithAuthorizationCodeGrant: true, scopes: Object.keys(SCOPES) },
+      initOAuth: {
+        ...(clientId === undefined ? {} : { clientId }),
+        usePkceWithAuthorizationCodeGrant: true,
+        scopes: Object.keys(SCOPES),
+      },
       persistAuthorization: false,
     },
   });
+  serveOAuth2RedirectPage(app);
 }

@@ -38,10 +38,11 @@ export class MeModel {
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }
 
+/** The one error body; each response lists its own examples (see error-responses.ts). */
 export class ErrorModel {
-  @ApiProperty({ example: 401 }) statusCode: number;
-  @ApiProperty({ example: 'Unauthorized' }) error: string;
-  @ApiProperty({ example: 'token expired' }) message: string;
+  @ApiProperty({ description: 'The HTTP status' }) statusCode: number;
+  @ApiProperty({ description: "The status's reason phrase, e.g. Unauthorized" }) error: string;
+  @ApiProperty({ description: 'What was wrong, for people to read; never the token' }) message: string;
 }
 
 export class HealthModel {

@@ -5,6 +5,7 @@ import { ADMIN_GROUPS, Groups } from '../auth/decorators/groups.decorator.js';
 import { Authenticated } from '../auth/decorators/authenticated.decorator.js';
 import { Scope } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { ApiErrors } from '../docs/api-docs.decorators.js';
 import { MessagePageModel } from '../docs/api-models.js';
 import { AuditLogger } from '../logging/audit.logger.js';
 import { RequestId } from '../logging/request-id.decorator.js';
@@ -24,6 +25,8 @@ export class AdminMessagesController {
   ) {}
 
   @Get()
+  // Its 403 also names the missing group.
+  @ApiErrors('403 group')
   @ApiOperation({
     summary: "Every author's messages, newest first; for members of ADMIN_GROUPS (audited)",
   })
