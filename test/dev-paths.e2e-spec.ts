@@ -108,7 +108,7 @@ describe('development-only paths', () => {
     }
   });
 
-  it('the development issuer token endpoint sends no CORS headers, to a preflight or a request', async () => {
+  it('the development issuer token endpoint sends no CORS headers to a foreign origin, to a preflight or a request', async () => {
     const origin = { origin: 'http://evil.example' };
     const preflight = await send(dev.tokenEndpoint, 'OPTIONS', {
       ...origin,
@@ -122,5 +122,13 @@ describe('development-only paths', () => {
     for (const answer of [preflight, token, keys]) {
       expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
+  });
+
+  it("a page on a loopback origin (the API's Swagger UI) gets CORS naming that origin, never *", async () => {
+    const origin = 'http://127.0.0.1:8000';
+    const token = await send(dev.tokenEndpoint, 'POST', { origin, ...FORM }, TOKEN_FORM);
+    expect(token.status).toBe(200);
+    expect(token.headers['access-control-allow-origin']).toBe(origin);
+    expect(token.headers.vary).toContain('Origin');
   });
 });

@@ -53,7 +53,7 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
   const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
   installOktaTokenShape(service, options.audience);
 
-  const server = createServer(loopbackHostOnly(mountUnderIssuerPath(withoutCors(service.requestHandler))));
+  const server = createServer(loopbackHostOnly(mountUnderIssuerPath(loopbackCorsOnly(service.requestHandler))));
   const port = await listen(server, options.port, options.host);
   issuer.url = devIssuerUrl(options.host, port);
 
@@ -78,18 +78,33 @@ async function generateSigningKey(): Promise<Record<string, unknown>> {
 }
 
 /**
- * oauth2-mock-server always sends CORS headers (`Access-Control-Allow-Origin: *`) and has no option
- * to turn them off; they are dropped here (on the response itself: Express swaps its prototype), so
- * no web page can read a token from this issuer. The demo page signs in through the API's own
- * `/api/dev/token`, which needs none.
+ * oauth2-mock-server always sends `Access-Control-Allow-Origin: *` and has no option to change it.
+ * Here only a page on a loopback origin (the API's own Swagger UI exchanging its code) gets CORS
+ * headers, naming that origin; any other page gets none (on the response itself: Express swaps its
+ * prototype), so no web site can read a token from this issuer.
  */
-function withoutCors(handler: RequestListener): RequestListener {
+function loopbackCorsOnly(handler: RequestListener): RequestListener {
   return (req, res) => {
+    const origin = req.headers.origin;
+    const allowed = typeof origin === 'string' && isLoopbackOrigin(origin) ? origin : undefined;
     const setHeader = res.setHeader.bind(res);
-    res.setHeader = (name: string, value: number | string | readonly string[]) =>
-      /^access-control-/i.test(name) ? res : setHeader(name, value);
+    res.setHeader = (name: string, value: number | string | readonly string[]) => {
+      if (!/^access-control-/i.test(name)) return setHeader(name, value);
+      if (allowed === undefined) return res;
+      return setHeader(name, /^access-control-allow-origin$/i.test(name) ? allowed : value);
+    };
+    if (allowed !== undefined) res.setHeader('Vary', 'Origin');
     handler(req, res);
   };
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostHeader(url.host);
+  } catch {
+    return false;
+  }
 }
 
 /** Like the API's development routes, this issuer answers only requests addressed to loopback. */
