@@ -1,61 +1,55 @@
-// `node test/bench/profile.mjs [seconds]`: drives this API alone under the benchmark's load and
-// writes a CPU profile (test-output/api.cpuprofile) plus its top functions by self time. It runs
-// the unbundled build (dist/main.js), so time is attributed to packages; BENCH_ENTRY=dist/server.js
-// profiles the bundle that `npm start` runs.
-import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
+// `node test/bench/profile.mjs [seconds]` (after a build): drives this API alone, started as
+// `npm run start:prod` starts it, under the benchmark's load and writes a CPU profile
+// (test-output/api.cpuprofile) plus its top functions and packages by self time.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIENCE, CLIENT_ID, startIssuer, subject } from './lib/issuer.mjs';
+import { ORIGIN, apiEnv, seed, startProd } from './lib/api.mjs';
+import { startIssuer } from './lib/issuer.mjs';
 import { load } from './lib/load.mjs';
-import { startTarget } from './lib/processes.mjs';
+import { freePort, startTarget } from './lib/processes.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
 const root = new URL('../../', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'messages-profile-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const file = join(root, 'test-output/api.cpuprofile');
 mkdirSync(join(root, 'test-output'), { recursive: true });
 
 const issuer = await startIssuer();
 const tokens = await issuer.mint(1000, 1000);
+const prod = startProd(root);
 const dbPath = join(work, 'p.db');
-const env = {
-  NODE_ENV: 'production',
-  OKTA_ISSUER: issuer.issuer,
-  OKTA_AUDIENCE: AUDIENCE,
-  OKTA_CLIENT_IDS: CLIENT_ID,
-  DATABASE_URL: `sqlite:${dbPath}`,
-  PORT: '0',
-  BENCH_PROFILE_FILE: file,
+const startApi = async (name, args, probe) => {
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const env = { ...apiEnv({ issuer: issuer.issuer, dbPath, port, metricsPort }), ...prod.env };
+  const logFile = join(work, `${name}.log`);
+  return startTarget(name, {
+    args,
+    env: { ...env, BENCH_PROFILE_FILE: file },
+    port,
+    logFile,
+    cwd: root,
+    probe,
+  });
 };
-const api = [join(root, process.env.BENCH_ENTRY ?? 'dist/main.js')];
-await (await startTarget('migrate', api, { env })).stop();
-const db = new Database(dbPath);
-const insert = db.prepare('INSERT INTO messages (id, author, text, created_at) VALUES (?, ?, ?, ?)');
-db.transaction(() => {
-  for (let u = 0; u < 1000; u += 1)
-    for (let n = 0; n < 2; n += 1) insert.run(randomUUID(), subject(u), `m${n}`, Date.now() + n);
-})();
-db.close();
-const target = await startTarget(
-  'api',
-  ['--import', join(root, 'test/bench/lib/profile-preload.mjs'), ...api],
-  { env },
-);
-const opts = { url: target.url, tokens, connections: 50, origin: 'http://localhost:8080' };
+const answers = (url) => fetch(`${url}/api/messages`).then(() => true);
+await (await startApi('migrations', prod.args, answers)).stop();
+seed(dbPath, 1000, 2);
+const preload = join(root, 'test/bench/lib/profile-preload.mjs');
+const target = await startApi('api', ['--import', preload, ...prod.args], answers);
+const opts = { url: target.url, pid: target.pid, tokens, connections: 50, origin: ORIGIN };
 await load({ ...opts, seconds: 2 });
 process.kill(target.pid, 'SIGWINCH'); // start profiling after the warm-up
 await new Promise((resolve) => setTimeout(resolve, 500));
 const result = await load({ ...opts, seconds });
 console.log(
-  `${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, failed ${result.failed}`,
+  `${result.rps.toFixed(0)} req/s, ${result.cpuUs.toFixed(0)} µs CPU/req, p50 ${result.p50} ms, p99 ${result.p99} ms, failed ${result.failed}`,
 );
 process.kill(target.pid, 'SIGWINCH');
 await new Promise((resolve) => setTimeout(resolve, 1500));
 await target.stop();
 await issuer.stop();
-rmSync(work, { recursive: true, force: true });
 
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const self = new Map();

@@ -1,6 +1,7 @@
-// Starting, measuring and stopping the benchmark targets, each in its own process.
+// Starting, measuring and stopping the benchmark targets, each in its own process group on loopback.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /** Resident and peak resident memory of a process, in MB (Linux /proc). */
@@ -14,11 +15,19 @@ export function memoryOf(pid) {
   }
 }
 
-/**
- * The machine's CPU counters (Linux /proc/stat, all CPUs). `stolenPercent(before, after)` is the
- * share of the time the hypervisor gave this virtual machine's CPUs to someone else: on a shared
- * host it is what makes the same build measure slower in one round than in the next.
- */
+/** CPU time (user + system, all threads) a process has used so far, in ms. */
+export function cpuMsOf(pid) {
+  try {
+    // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** The machine's CPU counters (/proc/stat), for the share the hypervisor gave to other guests. */
 export function machineCpu() {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -32,91 +41,98 @@ export function stolenPercent(before, after) {
   return (100 * (after.steal - before.steal)) / (after.total - before.total);
 }
 
-/** CPU time (user + system) a process has used so far, in ms: less at the mercy of a busy machine than wall time. */
-export function cpuMsOf(pid) {
+/** A loopback port free right now, so that a target's URL never depends on what it prints. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * What a target inherits of this process's environment: nothing that configures it. A
+ * `LOG_LEVEL=warn`, a `TOKEN_CACHE_MAX` or a `NODE_OPTIONS` left in the shell would otherwise change
+ * what is measured.
+ */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL'];
+const groups = new Set();
+
+// A target runs in its own process group (so `npm run` and the node it starts go together); if
+// this process ends any other way than through `stop()`, the groups still go with it.
+process.on('exit', () => {
+  for (const pid of groups) killGroup(pid, 'SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(1));
+
+function killGroup(pid, signal) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+    process.kill(-pid, signal);
   } catch {
-    return NaN;
+    // Already gone.
   }
 }
 
 /**
- * What a target inherits of this process's environment: nothing that configures the API. A
- * `LOG_LEVEL=warn`, a `TOKEN_CACHE_MAX` or a `NODE_OPTIONS` left in the shell would otherwise change
- * what is measured (or hide the `listening on` line the start waits for).
+ * Spawns `command args` with `env` (plus only `INHERITED` of this process's environment), its
+ * output going to `logFile`, then waits until `probe(url)` answers on `http://127.0.0.1:{port}`;
+ * `coldStartMs` runs from the spawn to that first answered request. A target that exits or does
+ * not answer in `timeoutMs` is killed and the error carries the end of its output.
  */
-const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL'];
-
-/**
- * Spawns `node args` with `env` (and only `INHERITED` of this process's environment), waits for the
- * `listening on <url>` line, then until `probe(url)` answers; `coldStartMs` runs from the spawn to
- * that first answered request. A target that does not start is killed before the error is thrown.
- */
-export async function startTarget(name, args, { env = {}, probe, timeoutMs = 20000 } = {}) {
-  const started = performance.now();
+export async function startTarget(
+  name,
+  { command = process.execPath, args, env, port, logFile, cwd, probe },
+) {
+  const timeoutMs = 20_000;
   const inherited = Object.fromEntries(
     INHERITED.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]]),
   );
-  const child = spawn(process.execPath, args, {
+  const out = openSync(logFile, 'a');
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd,
     env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, out],
+    detached: true,
   });
-  try {
-    return await waitForTarget(name, child, started, probe, timeoutMs);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-}
-
-async function waitForTarget(name, child, started, probe, timeoutMs) {
-  let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), timeoutMs);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[^\s)\x1b]+)[\s)\x1b]/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].replace(/\/$/, ''));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}:\n${output}`));
+  closeSync(out);
+  groups.add(child.pid);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise((resolve) => {
+      const done = () => {
+        killGroup(child.pid, 'SIGKILL'); // whatever the leader (npm, say) left behind
+        groups.delete(child.pid);
+        resolve();
+      };
+      if (exited) return done();
+      child.once('exit', done);
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000).unref();
     });
-  });
-  // Stop collecting once started (a per-request log would otherwise grow `output` and re-scan it on
-  // every chunk, slowing this process, which also drives the load), but keep draining the pipes so
-  // the child never blocks on a full one.
-  child.stdout.removeAllListeners('data');
-  child.stderr.removeAllListeners('data');
-  child.stdout.resume();
-  child.stderr.resume();
-  while (probe && !(await probe(url).catch(() => false))) {
-    if (performance.now() - started > timeoutMs) throw new Error(`${name} never answered:\n${output}`);
+  const tail = () => readFileSync(logFile, 'utf8').slice(-4000);
+  while (!(await probe(url).catch(() => false))) {
+    const waited = performance.now() - started;
+    if (exited || waited > timeoutMs) {
+      const why = exited
+        ? `exited (${child.exitCode ?? child.signalCode})`
+        : `did not answer in ${timeoutMs} ms`;
+      await stop();
+      throw new Error(`${name} ${why}:\n${tail()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const coldStartMs = performance.now() - started;
-  const coldStartCpuMs = cpuMsOf(child.pid);
   return {
     name,
     url,
     pid: child.pid,
-    coldStartMs,
-    coldStartCpuMs,
+    coldStartMs: performance.now() - started,
     memory: () => memoryOf(child.pid),
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    stop,
   };
 }

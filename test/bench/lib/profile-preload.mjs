@@ -1,6 +1,6 @@
-// `node --import ./profile-preload.mjs dist/server.js`: the first SIGWINCH (a signal Nest's shutdown
-// hooks leave alone) starts a CPU profile, the
-// second writes it to $BENCH_PROFILE_FILE and exits (so warm-up and start-up stay out of it).
+// `node --import ./profile-preload.mjs dist/main.js`: the first SIGWINCH (a signal Nest's shutdown
+// hooks leave alone) starts a CPU profile, the second writes it to $BENCH_PROFILE_FILE and exits
+// (so warm-up and start-up stay out of it).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 

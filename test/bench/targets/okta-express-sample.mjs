@@ -45,7 +45,7 @@ app.get('/api/messages', authenticationRequired, (req, res) => {
   });
 });
 
-const server = app.listen(0, '127.0.0.1', () => {
+const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${server.address().port}`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
