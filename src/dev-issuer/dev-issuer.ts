@@ -53,7 +53,9 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
   const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
   installOktaTokenShape(service, options.audience);
 
-  const server = createServer(loopbackHostOnly(mountUnderIssuerPath(loopbackCorsOnly(service.requestHandler))));
+  const server = createServer(
+    loopbackHostOnly(mountUnderIssuerPath(loopbackCorsOnly(service.requestHandler))),
+  );
   const port = await listen(server, options.port, options.host);
   issuer.url = devIssuerUrl(options.host, port);
 
