@@ -153,6 +153,10 @@ describe('startup when the issuer cannot give its keys', () => {
           msg: `OKTA_ISSUER ${issuer}: cannot fetch its signing keys from ${issuer}/v1/keys: HTTP 500`,
         },
       ]);
+      // A failed readiness check leaves its cause in the log, not only a 503 line.
+      expect((await fetch(`${api.url}/health/ready`)).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(api.output()).toContain('"context":"Health","msg":"not ready: keys: no signing keys loaded"');
     } finally {
       await api.stop();
       await jwks.stop();
