@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { MissingTokenError } from '../bearer-errors.js';
 import { StepUp } from '../decorators/step-up.decorator.js';
 import type { AuthenticatedRequest } from '../principal.js';
 import { StepUpService } from '../step-up.service.js';
@@ -21,7 +22,8 @@ export class StepUpGuard implements CanActivate {
     const action = this.reflector.getAllAndOverride(StepUp, [context.getHandler(), context.getClass()]);
     if (action === undefined) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
-    if (!request.principal) return true; // a @Public() route: no caller to step up
+    // @StepUp on a @Public() route is a mistake: refuse rather than let the action through.
+    if (!request.principal) throw new MissingTokenError();
     request.stepUp = this.stepUp.requireForAdmin(request.principal, { action, requestId: request.id });
     return true;
   }
