@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ApiResponseOptions } from '@nestjs/swagger';
 import { ErrorModel } from './api-models.js';
 
@@ -30,30 +31,19 @@ const WWW_AUTHENTICATE = header(
 );
 const RETRY_AFTER = header('Seconds to wait before trying again');
 
-const BAD_REQUEST = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 400,
-  error: 'Bad Request',
-  message,
-});
-const UNAUTHORIZED = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 401,
-  error: 'Unauthorized',
-  message,
-});
-const FORBIDDEN = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 403,
-  error: 'Forbidden',
-  message,
-});
-const UNAVAILABLE = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 503,
-  error: 'Service Unavailable',
-  message,
-});
+/** An example of the contract's body for `status`; `error` is the status's reason phrase. */
+const example =
+  (status: number) =>
+  (message: string, summary: string): ErrorExample => ({
+    summary,
+    status,
+    error: STATUS_CODES[status]!,
+    message,
+  });
+const BAD_REQUEST = example(400);
+const UNAUTHORIZED = example(401);
+const FORBIDDEN = example(403);
+const UNAVAILABLE = example(503);
 
 const SCOPE_MISSING = FORBIDDEN(
   'this request needs the scope messages:write',
