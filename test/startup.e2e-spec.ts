@@ -60,6 +60,9 @@ describe('startup configuration', () => {
     ['HOST', 'not_a_host!'],
     ['HOST', '256.1.1.1'],
     ['METRICS_HOST', 'not a host'],
+    ['ADMIN_MAX_AGE', '0'],
+    ['ADMIN_MAX_AGE', '15m'],
+    ['ADMIN_ACR_VALUES', 'urn:okta:loa:2fa:any,not "quoted"'],
   ])('fails fast with one line naming %s=%s', (name, value) => {
     const result = start({ OKTA_ISSUER: ISSUER, [name]: value });
     expect(result.status).toBe(1);

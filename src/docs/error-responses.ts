@@ -25,7 +25,9 @@ const header = (description: string) => ({ description, schema: { type: 'string'
 
 const WWW_AUTHENTICATE = header(
   'RFC 6750 challenge: `Bearer realm="api"` alone when no token was sent; with `error="invalid_request"`, ' +
-    '`error="invalid_token"` (and `error_description`) or `error="insufficient_scope"` (and `scope`) otherwise',
+    '`error="invalid_token"` (and `error_description`) or `error="insufficient_scope"` (and `scope`) otherwise; ' +
+    'for an admin action whose sign-in is not strong or recent enough (RFC 9470), ' +
+    '`error="insufficient_user_authentication"` with `acr_values` and/or `max_age`',
 );
 const RETRY_AFTER = header('Seconds to wait before trying again');
 
@@ -101,6 +103,13 @@ export const ERROR_RESPONSES = {
       ],
       ['wrong_audience', UNAUTHORIZED('wrong audience', 'invalid_token: issued for another API (`aud`)')],
       ['bad_signature', UNAUTHORIZED('bad signature', 'invalid_token: not signed by the issuer’s keys')],
+      [
+        'step_up',
+        UNAUTHORIZED(
+          'this action needs a stronger sign-in (acr not accepted)',
+          'insufficient_user_authentication (admin actions only): sign in again with the `acr_values` and `max_age` of the challenge',
+        ),
+      ],
     ),
   },
   403: {
