@@ -235,4 +235,23 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(server.output()).not.toContain(misplaced);
     expect(server.output()).not.toContain('access_token');
   });
+
+  it("names a 400's bad fields in its line, and logs Swagger UI's page and assets only at debug", async () => {
+    const writer = token({ sub: 'fields@example.com' });
+    const bad = await call(
+      'POST',
+      '/api/messages',
+      writer,
+      { text: 7, colour: 'red' },
+      { 'X-Request-Id': 'bad-body-1' },
+    );
+    expect(bad.status).toBe(400);
+    const docs = await call('GET', '/api/docs', undefined, undefined, { 'X-Request-Id': 'docs-page-1' });
+    expect(docs.status).toBe(200);
+    const line = await waitForLine(server, (entry) => entry.reqId === 'bad-body-1');
+    expect(line.detail).toEqual(expect.stringContaining('text must be a string'));
+    expect(line.detail).toEqual(expect.stringContaining('property colour should not exist'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(logLines(server).some((entry) => entry.reqId === 'docs-page-1')).toBe(false);
+  });
 });
