@@ -39,6 +39,10 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
   const headers = apiSecurityHeaders(securityHeaders(config));
   const { bodyLimitBytes, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
   return new FastifyAdapter({
+    // proxy-addr: X-Forwarded-For is read only from these peers, and `request.ip` is its rightmost
+    // address that is not one of them. Fastify then also believes their X-Forwarded-Host and
+    // -Proto (`request.hostname`, `request.protocol`), which nothing here reads.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: bodyLimitBytes,
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,

@@ -7,10 +7,9 @@ import type {
   LogLevel,
   MetricsConfig,
 } from './app-config.js';
-
 import { ConfigError, integer, list, read, url, type Env } from './env.js';
 import { listenHost, takesApiPort } from './hosts.js';
-
+import { trustedProxies } from './proxy-config.js';
 export { ConfigError } from './env.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -196,5 +195,6 @@ export function loadConfig(env: Env): AppConfig {
       refusedPerAddress: integer(env, 'RATE_LIMIT_REFUSED_PER_ADDRESS', 1000, 0, 100_000_000),
     },
     http: httpLimits(env),
+    trustProxy: trustedProxies(env),
   };
 }

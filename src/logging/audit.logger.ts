@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
+import type { RequestOrigin } from './request-origin.decorator.js';
 import { ROOT_LOGGER } from './root-logger.js';
 
 export type AuditAction = 'admin.messages.list' | 'admin.messages.delete';
@@ -14,17 +15,18 @@ export interface AuditEvent {
 
 /**
  * Audit events: one line each, marked `audit: true` and `context: "audit"` so they can be routed
- * apart from ordinary logs. The caller passes the request id (`reqId`); message text is never
- * included.
+ * apart from ordinary logs. The caller passes where the request came from (`reqId`, `client`);
+ * message text is never included.
  */
 @Injectable()
 export class AuditLogger {
   constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
-  record(actor: Principal, event: AuditEvent, requestId: string | undefined): void {
+  record(actor: Principal, event: AuditEvent, origin: RequestOrigin | undefined): void {
     this.logger.info(
       {
-        reqId: requestId,
+        reqId: origin?.requestId,
+        client: origin?.clientAddress,
         context: 'audit',
         audit: true,
         action: event.action,

@@ -32,6 +32,8 @@ export class RequestLog {
       route,
       res: { statusCode },
       durationMs: Math.round(elapsedMs * 100) / 100,
+      // The TCP peer, or the client a proxy in TRUST_PROXY forwarded.
+      client: request.ip,
       sub: principal?.sub,
       cid: principal?.cid ?? undefined,
       refusal: refusal?.reason,

@@ -14,7 +14,7 @@ import { Scope } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors } from '../docs/api-docs.decorators.js';
 import { MessageModel, MessagePageModel } from '../docs/api-models.js';
-import { RequestId } from '../logging/request-id.decorator.js';
+import { Origin, type RequestOrigin } from '../logging/request-origin.decorator.js';
 import { CreateMessageDto } from './dto/create-message.dto.js';
 import { DEFAULT_PAGE_SIZE, ListMessagesQuery } from './dto/list-messages.query.js';
 import type { Message, MessagePage } from './message.js';
@@ -75,8 +75,8 @@ export class MessagesController {
   remove(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
-    @RequestId() requestId: string,
+    @Origin() origin: RequestOrigin,
   ): Promise<void> {
-    return this.messages.remove(id, caller, requestId);
+    return this.messages.remove(id, caller, origin);
   }
 }

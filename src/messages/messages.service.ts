@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { AuditLogger } from '../logging/audit.logger.js';
+import type { RequestOrigin } from '../logging/request-origin.decorator.js';
 import { decodeCursor, encodeCursor, isMessageId, type Cursor } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
@@ -67,8 +68,8 @@ export class MessagesService {
     return toMessage(await this.findEntity(id, caller));
   }
 
-  /** `requestId` goes into the audit event written when an admin deletes another author's message. */
-  async remove(id: string, caller: Principal, requestId?: string): Promise<void> {
+  /** `origin` goes into the audit event written when an admin deletes another author's message. */
+  async remove(id: string, caller: Principal, origin?: RequestOrigin): Promise<void> {
     const entity = await this.findEntity(id, caller);
     await this.messages.delete({ id: entity.id });
     if (entity.author !== caller.sub) {
@@ -79,7 +80,7 @@ export class MessagesService {
           author: entity.author,
           messageId: entity.id,
         },
-        requestId,
+        origin,
       );
     }
   }
