@@ -100,8 +100,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
+    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
     maxAge: 600,
     // In preParsing (still before any body is read) rather than Nest's onRequest hook, which runs
     // before every hook of this app: the JSON answer above must come first.

@@ -25,8 +25,8 @@ export class MessagesService {
     private readonly audit: AuditLogger,
   ) {}
 
-  async create(author: string, text: string): Promise<Message> {
-    const entity = this.messages.create({ id: randomUUID(), author, text, createdAt: Date.now() });
+  async create(author: string, text: string, id: string = randomUUID()): Promise<Message> {
+    const entity = this.messages.create({ id, author, text, createdAt: Date.now() });
     await this.messages.insert(entity);
     return toMessage(entity);
   }
@@ -61,6 +61,12 @@ export class MessagesService {
       query.andWhere('(m.created_at < :createdAt OR (m.created_at = :createdAt AND m.id < :id))', after);
     }
     return query.getMany();
+  }
+
+  /** Any message by id, for answering an `Idempotency-Key` again (its row names the caller). */
+  async findById(id: string): Promise<Message | undefined> {
+    const entity = await this.messages.findOneBy({ id });
+    return entity ? toMessage(entity) : undefined;
   }
 
   /** The message if the caller wrote it or is an admin; otherwise 404, so others' ids are not revealed. */
