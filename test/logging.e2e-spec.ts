@@ -193,6 +193,8 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       author: 'alice@example.com',
       reqId: 'admin-read-1',
       client: '203.0.113.9',
+      stepUp: 'not_required',
+      actorAcr: null,
     });
     expect(requests.find((line) => line.reqId === 'admin-read-1')).toMatchObject({ client: '203.0.113.9' });
     expect(audit[1]).toMatchObject({
@@ -203,6 +205,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       messageId: id,
       reqId: 'admin-del-1',
       client: '127.0.0.1',
+      stepUp: 'not_required',
     });
     for (const event of audit) expect(Date.parse(String(event.at))).not.toBeNaN();
   });

@@ -5,7 +5,7 @@ import passport from 'passport';
 import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { bearerTokenOrNull } from './bearer-token.js';
-import { hasAny, optionalString, readGroups, readScopes } from './claims.js';
+import { hasAny, optionalNumber, optionalString, readGroups, readScopes } from './claims.js';
 import type { VerifiedToken } from './principal.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { checkPayload, readHeader } from './token-rules.js';
@@ -72,6 +72,8 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
       groups,
       isAdmin: hasAny(groups, this.config.adminGroups),
       exp: claims.exp as number,
+      acr: optionalString(claims.acr),
+      authTime: optionalNumber(claims.auth_time),
     };
     const nbf = typeof claims.nbf === 'number' ? claims.nbf : undefined;
     return { principal, kid: token.header.kid as string, nbf };

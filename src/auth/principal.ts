@@ -1,3 +1,5 @@
+import type { StepUpOutcome } from './step-up.js';
+
 /** The verified caller, as handlers see it. */
 export interface Principal {
   sub: string;
@@ -8,6 +10,10 @@ export interface Principal {
   isAdmin: boolean;
   /** `exp` in seconds since the epoch. */
   exp: number;
+  /** How the user signed in (OIDC `acr`, e.g. `urn:okta:loa:2fa:any`); null when the token has none. */
+  acr: string | null;
+  /** When the user signed in (`auth_time`, seconds since the epoch); null when absent or not a number. */
+  authTime: number | null;
 }
 
 /** What full verification yields: the caller plus what the verified-token cache re-checks. */
@@ -20,4 +26,6 @@ export interface VerifiedToken {
 /** The request as the guards leave it for handlers. */
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** Set by `StepUpGuard` on routes marked `@StepUp`. */
+  stepUp?: StepUpOutcome;
 }

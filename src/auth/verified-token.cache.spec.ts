@@ -17,7 +17,17 @@ function cache(): VerifiedTokenCache {
 }
 
 function principal(exp: number): Principal {
-  return { sub: 'alice', uid: null, cid: null, scopes: [], groups: [], isAdmin: false, exp };
+  return {
+    sub: 'alice',
+    uid: null,
+    cid: null,
+    scopes: [],
+    groups: [],
+    isAdmin: false,
+    exp,
+    acr: null,
+    authTime: null,
+  };
 }
 
 describe('VerifiedTokenCache TTL', () => {

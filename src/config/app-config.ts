@@ -56,12 +56,22 @@ export interface HttpLimitsConfig {
   keepAliveTimeoutMs: number;
 }
 
+/** What a step-up route needs of the sign-in (RFC 9470); an empty list and no age mean nothing. */
+export interface StepUpRequirement {
+  /** The token's `acr` must be one of these (`ADMIN_ACR_VALUES`). */
+  acrValues: string[];
+  /** The token's `auth_time` must be at most this old (`ADMIN_MAX_AGE`). */
+  maxAgeSeconds: number | undefined;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
   port: number;
   okta: OktaConfig;
   adminGroups: string[];
+  /** Step-up for admin actions: reading every author's messages, reading or deleting another's. */
+  adminStepUp: StepUpRequirement;
   corsOrigins: string[];
   database: DatabaseConfig;
   tokenCache: { maxEntries: number; maxTtlSeconds: number };

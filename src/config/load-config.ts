@@ -8,11 +8,10 @@ import type {
   MetricsConfig,
 } from './app-config.js';
 import { ConfigError, integer, list, read, url, type Env } from './env.js';
-import { listenHost, takesApiPort } from './hosts.js';
+import { listenHost, LOOPBACK_HOSTS, takesApiPort } from './hosts.js';
 import { trustedProxies } from './proxy-config.js';
+import { adminStepUp } from './step-up-config.js';
 export { ConfigError } from './env.js';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function issuer(env: Env): string | undefined {
   const raw = read(env, 'OKTA_ISSUER');
@@ -180,6 +179,7 @@ export function loadConfig(env: Env): AppConfig {
       spaClientId: spaClientId(env),
     },
     adminGroups: list(env, 'ADMIN_GROUPS', ['Admins']),
+    adminStepUp: adminStepUp(env),
     corsOrigins: corsOrigins(env),
     database: database(env),
     tokenCache: {

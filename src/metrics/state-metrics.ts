@@ -25,66 +25,49 @@ export function registerStateMetrics(
   cache: VerifiedTokenCache,
   dataSource: DataSource,
 ): void {
-  new Counter({
-    name: 'jwks_fetches_total',
-    help: 'Requests made to the issuer key endpoint',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(keys.fetchCount);
-    },
-  });
-  new Counter({
-    name: 'jwks_fetch_failures_total',
-    help: 'Requests to the issuer key endpoint that failed (network, status, or no usable key)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(keys.fetchFailures);
-    },
-  });
-  new Gauge({
-    name: 'jwks_keys',
-    help: 'Signing keys currently held',
-    registers,
-    collect() {
-      this.set(keys.status().keyCount);
-    },
-  });
-  new Gauge({
-    name: 'jwks_last_success_timestamp_seconds',
-    help: 'When the key set was last fetched successfully (0: never)',
-    registers,
-    collect() {
-      this.set((keys.status().lastSuccessAt ?? 0) / 1000);
-    },
-  });
-  new Counter({
-    name: 'token_cache_hits_total',
-    help: 'Verified-token cache hits (no signature check needed)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(cache.hits);
-    },
-  });
-  new Counter({
-    name: 'token_cache_misses_total',
-    help: 'Verified-token cache misses (then full verification, or a 400 for a malformed token)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(cache.misses);
-    },
-  });
-  new Gauge({
-    name: 'token_cache_entries',
-    help: 'Tokens currently in the verified-token cache',
-    registers,
-    collect() {
-      this.set(cache.size);
-    },
-  });
+  // Totals are kept by their owner; a counter here reports the owner's figure at each scrape.
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  counter('jwks_fetches_total', 'Requests made to the issuer key endpoint', () => keys.fetchCount);
+  counter(
+    'jwks_fetch_failures_total',
+    'Requests to the issuer key endpoint that failed (network, status, or no usable key)',
+    () => keys.fetchFailures,
+  );
+  gauge('jwks_keys', 'Signing keys currently held', () => keys.status().keyCount);
+  gauge(
+    'jwks_last_success_timestamp_seconds',
+    'When the key set was last fetched successfully (0: never)',
+    () => (keys.status().lastSuccessAt ?? 0) / 1000,
+  );
+  counter(
+    'token_cache_hits_total',
+    'Verified-token cache hits (no signature check needed)',
+    () => cache.hits,
+  );
+  counter(
+    'token_cache_misses_total',
+    'Verified-token cache misses (then full verification, or a 400 for a malformed token)',
+    () => cache.misses,
+  );
+  gauge('token_cache_entries', 'Tokens currently in the verified-token cache', () => cache.size);
   new Gauge({
     name: 'db_pool_connections',
     help: 'Database connections by state (PostgreSQL pool; SQLite has one connection)',

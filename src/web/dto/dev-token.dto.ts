@@ -1,4 +1,13 @@
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import { DEV_SCOPES } from '../web-config.js';
 
 export class DevTokenDto {
@@ -17,4 +26,9 @@ export class DevTokenDto {
   @Length(1, 100, { each: true, message: 'groups must be names of 1 to 100 characters' })
   @Matches(/^[^,]+$/, { each: true, message: 'groups must not contain commas' })
   groups: string[];
+
+  /** "Signed in with a second factor": the token gets `acr`, `amr` and `auth_time` (now), for step-up. */
+  @IsOptional()
+  @IsBoolean({ message: 'secondFactor must be true or false' })
+  secondFactor?: boolean;
 }

@@ -5,24 +5,48 @@ import type { Session, WebConfig } from './session.js';
 type DevConfig = Extract<WebConfig, { mode: 'development' }>;
 
 const STORAGE_KEY = 'messages-demo.dev-token';
+/** Who signed in, with which scopes and groups: a step-up signs the same person in again. */
+const REQUEST_KEY = 'messages-demo.dev-sign-in';
+
+interface DevSignIn {
+  sub: string;
+  scopes: string[];
+  groups: string[];
+  secondFactor: boolean;
+}
 
 /** Development only: the token lives in this tab's sessionStorage until sign-out or expiry. */
-function devSession(token: string): Session {
+function devSession(token: string, signIn: DevSignIn): Session {
   sessionStorage.setItem(STORAGE_KEY, token);
+  sessionStorage.setItem(REQUEST_KEY, JSON.stringify(signIn));
+  const forget = () => {
+    sessionStorage.removeItem(STORAGE_KEY);
+    sessionStorage.removeItem(REQUEST_KEY);
+  };
   return {
     accessToken: () => Promise.resolve(sessionStorage.getItem(STORAGE_KEY) ?? undefined),
     signOut: () => {
-      sessionStorage.removeItem(STORAGE_KEY);
+      forget();
       window.location.reload();
       return Promise.resolve();
     },
-    forget: () => sessionStorage.removeItem(STORAGE_KEY),
+    forget,
+    // The development issuer has no second factor to ask for: signing in again "with" one stands in.
+    stepUp: () =>
+      requestToken({ ...signIn, secondFactor: true }).then(
+        (fresh) => {
+          sessionStorage.setItem(STORAGE_KEY, fresh);
+          return true;
+        },
+        () => false,
+      ),
   };
 }
 
 export function resumeDevSession(): Session | undefined {
   const token = sessionStorage.getItem(STORAGE_KEY);
-  return token === null ? undefined : devSession(token);
+  const signIn = sessionStorage.getItem(REQUEST_KEY);
+  return token === null || signIn === null ? undefined : devSession(token, JSON.parse(signIn) as DevSignIn);
 }
 
 function checkbox(name: string, value: string, checked: boolean, label: string): HTMLLabelElement {
@@ -65,6 +89,12 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
       ...config.adminGroups.map((group) => checkbox('group', group, false, `${group} (admin)`)),
       checkbox('group', 'Everyone', true, 'Everyone'),
     ),
+    el(
+      'fieldset',
+      {},
+      el('legend', {}, 'Sign-in'),
+      checkbox('second-factor', 'yes', false, 'Signed in with a second factor (acr, amr, auth_time)'),
+    ),
     el('button', { type: 'submit', id: 'dev-sign-in-button' }, 'Sign in'),
     error,
   );
@@ -78,10 +108,16 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
         [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map(
           (input) => input.value,
         );
-      void requestToken(user.value.trim(), picked('scope'), picked('group')).then(
+      const signIn = {
+        sub: user.value.trim(),
+        scopes: picked('scope'),
+        groups: picked('group'),
+        secondFactor: picked('second-factor').length > 0,
+      };
+      void requestToken(signIn).then(
         (token) => {
           show(container, false);
-          resolve(devSession(token));
+          resolve(devSession(token, signIn));
         },
         (reason: unknown) => {
           error.textContent = reason instanceof Error ? reason.message : String(reason);
@@ -92,13 +128,13 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
   });
 }
 
-async function requestToken(sub: string, scopes: string[], groups: string[]): Promise<string> {
+async function requestToken(signIn: DevSignIn): Promise<string> {
   let response: Response;
   try {
     response = await fetch('/api/dev/token', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ sub, scopes, groups }),
+      body: JSON.stringify(signIn),
     });
   } catch {
     throw new Error(explainApiError({ status: 0 }));
