@@ -83,6 +83,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       PORT: '0',
       METRICS_PORT: 'off',
       LOG_LEVEL: 'info',
+      TRUST_PROXY: '127.0.0.1',
     });
   });
 
@@ -136,8 +137,10 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await call('GET', `/api/messages?access_token=${alice}`)).status).toBe(400);
 
+    // Through a trusted proxy: the client it forwards is the one logged and audited.
     const listed = await call('GET', '/api/admin/messages?author=alice%40example.com', admin, undefined, {
       'X-Request-Id': 'admin-read-1',
+      'X-Forwarded-For': '203.0.113.9',
     });
     expect(listed.status).toBe(200);
     const removed = await call('DELETE', `/api/messages/${id}`, admin, undefined, {
@@ -163,6 +166,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       res: { statusCode: 201 },
       sub: 'alice@example.com',
       cid: 'spa-client',
+      client: '127.0.0.1',
     });
     expect(typeof first.durationMs).toBe('number');
     const byId = requests.find(
@@ -188,9 +192,11 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       actor: 'root@example.com',
       author: 'alice@example.com',
       reqId: 'admin-read-1',
+      client: '203.0.113.9',
       stepUp: 'not_required',
       actorAcr: null,
     });
+    expect(requests.find((line) => line.reqId === 'admin-read-1')).toMatchObject({ client: '203.0.113.9' });
     expect(audit[1]).toMatchObject({
       context: 'audit',
       action: 'admin.messages.delete',
@@ -198,6 +204,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       author: 'alice@example.com',
       messageId: id,
       reqId: 'admin-del-1',
+      client: '127.0.0.1',
       stepUp: 'not_required',
     });
     for (const event of audit) expect(Date.parse(String(event.at))).not.toBeNaN();

@@ -7,11 +7,10 @@ import type {
   LogLevel,
   MetricsConfig,
 } from './app-config.js';
-
 import { ConfigError, integer, list, read, url, type Env } from './env.js';
 import { listenHost, LOOPBACK_HOSTS, takesApiPort } from './hosts.js';
+import { trustedProxies } from './proxy-config.js';
 import { adminStepUp } from './step-up-config.js';
-
 export { ConfigError } from './env.js';
 
 function issuer(env: Env): string | undefined {
@@ -196,5 +195,6 @@ export function loadConfig(env: Env): AppConfig {
       refusedPerAddress: integer(env, 'RATE_LIMIT_REFUSED_PER_ADDRESS', 1000, 0, 100_000_000),
     },
     http: httpLimits(env),
+    trustProxy: trustedProxies(env),
   };
 }

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { isUniqueViolation } from '../../database/database-errors.js';
+import type { Message } from '../message.js';
+import { MessagesService } from '../messages.service.js';
+import { IdempotencyConflictError, IdempotencyOutcome } from './idempotency.error.js';
+import { IdempotencyKeysService } from './idempotency-keys.service.js';
+
+/** The validated body, as JSON: the same message sent as JSON or as a form, trimmed or not, hashes alike. */
+export function bodyHash(text: string): string {
+  return createHash('sha256').update(JSON.stringify({ text })).digest('hex');
+}
+
+/** `POST /api/messages` with an `Idempotency-Key`: the message is written once, whatever the retries. */
+@Injectable()
+export class IdempotentCreateService {
+  constructor(
+    private readonly keys: IdempotencyKeysService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  async create(author: string, text: string, key: string): Promise<{ message: Message; replayed: boolean }> {
+    const claim = await this.keys.claim(author, key, bodyHash(text));
+    if (claim.kind === 'write') {
+      const written = await this.writeOnce(claim.messageId, author, text);
+      await this.keys.complete(author, key, claim.messageId);
+      if (written) return { message: written, replayed: false };
+    }
+    const message = await this.messages.findById(claim.messageId);
+    if (!message) throw new IdempotencyConflictError(IdempotencyOutcome.MessageDeleted);
+    return { message, replayed: true };
+  }
+
+  /** Undefined when the message exists already: a writer that took too long wrote it after all. */
+  private async writeOnce(id: string, author: string, text: string): Promise<Message | undefined> {
+    try {
+      return await this.messages.create(author, text, id);
+    } catch (error) {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+  }
+}
