@@ -29,7 +29,9 @@ export class AppLogger implements LoggerService {
   }
 
   error(message: unknown, ...params: unknown[]): void {
-    this.write('error', message, params);
+    // A port that cannot be had: main.ts says so in one configuration line; Nest's own is a second.
+    const listenFailure = params.at(-1) === 'NestApplication' && /^(Error: )?listen E/.test(String(message));
+    this.write(listenFailure ? 'debug' : 'error', message, params);
   }
 
   warn(message: unknown, ...params: unknown[]): void {
