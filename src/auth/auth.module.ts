@@ -7,6 +7,7 @@ import { ScopesGuard } from './guards/scopes.guard.js';
 import { MeController } from './me.controller.js';
 import { OktaJwtStrategy } from './okta-jwt.strategy.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { SitesService } from './sites.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /**
@@ -17,6 +18,7 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
   controllers: [MeController],
   providers: [
     SigningKeysService,
+    SitesService,
     VerifiedTokenCache,
     OktaJwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
@@ -24,6 +26,6 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_GUARD, useClass: GroupsGuard },
   ],
-  exports: [SigningKeysService, VerifiedTokenCache],
+  exports: [SigningKeysService, SitesService, VerifiedTokenCache],
 })
 export class AuthModule {}

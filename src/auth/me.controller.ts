@@ -6,6 +6,7 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator.js';
 import type { Principal } from './principal.js';
 
 export interface MeResponse {
+  site: string;
   sub: string;
   uid: string | null;
   cid: string | null;
@@ -24,7 +25,7 @@ export class MeController {
   @ApiOperation({ summary: 'Who the token says the caller is (any valid token)' })
   @ApiOkResponse({ type: MeModel })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
-    const { sub, uid, cid, scopes, groups, isAdmin, exp } = principal;
-    return { sub, uid, cid, scopes, groups, isAdmin, expiresAt: new Date(exp * 1000).toISOString() };
+    const { site, sub, uid, cid, scopes, groups, isAdmin, exp } = principal;
+    return { site, sub, uid, cid, scopes, groups, isAdmin, expiresAt: new Date(exp * 1000).toISOString() };
   }
 }

@@ -1,5 +1,9 @@
+import type { ResolvedSite } from '../config/app-config.js';
+
 /** The verified caller, as handlers see it. */
 export interface Principal {
+  /** The site the token belongs to: its data and its admins are the only ones this caller sees. */
+  site: string;
   sub: string;
   uid: string | null;
   cid: string | null;
@@ -20,4 +24,11 @@ export interface VerifiedToken {
 /** The request as the guards leave it for handlers. */
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** The token's site, once picked by `iss` and `aud` (before verification: refusals name it too). */
+  site?: ResolvedSite;
+}
+
+/** The request's site id for logs and metrics: the caller's, or the token's when it was refused after being matched; '' for none. */
+export function siteOf(request: AuthenticatedRequest): string {
+  return request.principal?.site ?? request.site?.id ?? '';
 }

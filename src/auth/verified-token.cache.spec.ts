@@ -17,7 +17,7 @@ function cache(): VerifiedTokenCache {
 }
 
 function principal(exp: number): Principal {
-  return { sub: 'alice', uid: null, cid: null, scopes: [], groups: [], isAdmin: false, exp };
+  return { site: 'default', sub: 'alice', uid: null, cid: null, scopes: [], groups: [], isAdmin: false, exp };
 }
 
 describe('VerifiedTokenCache TTL', () => {

@@ -102,6 +102,9 @@ export interface AppConfig {
 }
 
 /** An `AppConfig` whose issuer is known: what the auth module runs with. */
-export type ResolvedConfig = AppConfig & { okta: OktaConfig & { issuer: string }; sites: ResolvedSite[] };
+export type ResolvedConfig = Omit<AppConfig, 'okta' | 'sites'> & {
+  okta: OktaConfig & { issuer: string };
+  sites: ResolvedSite[];
+};
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

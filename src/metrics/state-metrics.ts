@@ -25,38 +25,44 @@ export function registerStateMetrics(
   cache: VerifiedTokenCache,
   dataSource: DataSource,
 ): void {
+  // By issuer (sites on one authorization server share its keys).
+  const issuers = () => keys.all();
   new Counter({
     name: 'jwks_fetches_total',
-    help: 'Requests made to the issuer key endpoint',
+    help: 'Requests made to an issuer key endpoint, by issuer',
+    labelNames: ['issuer'],
     registers,
     collect() {
       this.reset();
-      this.inc(keys.fetchCount);
+      for (const set of issuers()) this.inc({ issuer: set.issuer }, set.fetchCount);
     },
   });
   new Counter({
     name: 'jwks_fetch_failures_total',
-    help: 'Requests to the issuer key endpoint that failed (network, status, or no usable key)',
+    help: 'Requests to an issuer key endpoint that failed (network, status, or no usable key), by issuer',
+    labelNames: ['issuer'],
     registers,
     collect() {
       this.reset();
-      this.inc(keys.fetchFailures);
+      for (const set of issuers()) this.inc({ issuer: set.issuer }, set.fetchFailures);
     },
   });
   new Gauge({
     name: 'jwks_keys',
-    help: 'Signing keys currently held',
+    help: 'Signing keys currently held, by issuer',
+    labelNames: ['issuer'],
     registers,
     collect() {
-      this.set(keys.status().keyCount);
+      for (const set of issuers()) this.set({ issuer: set.issuer }, set.status().keyCount);
     },
   });
   new Gauge({
     name: 'jwks_last_success_timestamp_seconds',
-    help: 'When the key set was last fetched successfully (0: never)',
+    help: 'When the key set was last fetched successfully (0: never), by issuer',
+    labelNames: ['issuer'],
     registers,
     collect() {
-      this.set((keys.status().lastSuccessAt ?? 0) / 1000);
+      for (const set of issuers()) this.set({ issuer: set.issuer }, (set.status().lastSuccessAt ?? 0) / 1000);
     },
   });
   new Counter({
