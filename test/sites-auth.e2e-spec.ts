@@ -76,6 +76,25 @@ describe('several sites: tokens and keys', () => {
     expect(challengeDescription(await me(token).expect(401))).toBe('token is for several sites');
   });
 
+  it("allows each site's browser origins, and no other", async () => {
+    for (const origin of [
+      'https://site-a.example.com',
+      'https://site-b.example.com',
+      'https://site-c.example.com',
+    ]) {
+      const preflight = await request(env.api.server)
+        .options('/api/messages')
+        .set('Origin', origin)
+        .set('Access-Control-Request-Method', 'POST');
+      expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    }
+    const other = await request(env.api.server)
+      .options('/api/messages')
+      .set('Origin', 'http://localhost:8080')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('answers a cached token with its own site', async () => {
     const token = env.token('site-b');
     for (let i = 0; i < 3; i += 1) expect((await me(token).expect(200)).body.site).toBe('site-b');

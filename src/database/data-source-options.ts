@@ -2,10 +2,11 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
 import { MessageEntity } from '../messages/message.entity.js';
 import { CreateMessages1763712000000 } from './migrations/1763712000000-create-messages.js';
+import { MessagesSite1764892800000 } from './migrations/1764892800000-messages-site.js';
 import { ensureSqliteDirectory } from './sqlite-directory.js';
 
 export const entities = [MessageEntity];
-export const migrations = [CreateMessages1763712000000];
+export const migrations = [CreateMessages1763712000000, MessagesSite1764892800000];
 
 /** TypeORM options for the configured database; schema comes from migrations, never `synchronize`. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -32,6 +32,7 @@ export class MessagesController {
   @ApiOkResponse({ type: MessagePageModel })
   list(@CurrentPrincipal() caller: Principal, @Query() query: ListMessagesQuery): Promise<MessagePage> {
     return this.messages.page({
+      site: caller.site,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
       author: caller.sub,
@@ -50,7 +51,7 @@ export class MessagesController {
     @Body() body: CreateMessageDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Message> {
-    const message = await this.messages.create(caller.sub, body.text);
+    const message = await this.messages.create(caller.site, caller.sub, body.text);
     void reply.header('Location', `/api/messages/${message.id}`);
     return message;
   }
