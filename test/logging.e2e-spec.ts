@@ -161,6 +161,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       req: { method: 'POST', path: '/api/messages' },
       route: '/api/messages',
       res: { statusCode: 201 },
+      site: 'default',
       sub: 'alice@example.com',
       cid: 'spa-client',
     });
@@ -171,6 +172,8 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(byId.route).toBe('/api/messages/:id');
     expect(requests.find((line) => line.reqId === generatedId)).toMatchObject({
       res: { statusCode: 401 },
+      // Refused after its site was known: the line names it.
+      site: 'default',
       refusal: 'token_expired',
       refusalCode: 'invalid_token',
     });
@@ -185,6 +188,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(audit[0]).toMatchObject({
       context: 'audit',
       action: 'admin.messages.list',
+      site: 'default',
       actor: 'root@example.com',
       author: 'alice@example.com',
       reqId: 'admin-read-1',
@@ -192,6 +196,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(audit[1]).toMatchObject({
       context: 'audit',
       action: 'admin.messages.delete',
+      site: 'default',
       actor: 'root@example.com',
       author: 'alice@example.com',
       messageId: id,

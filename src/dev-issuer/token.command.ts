@@ -13,7 +13,9 @@ Options:
   --scopes <a,b>         comma-separated scopes (default: messages:read,messages:write)
   --groups <a,b>         comma-separated Okta groups (default: none)
   --client-id <id>       client id, the cid claim (default: dev-client)
-  --issuer <url>         issuer URL (default: http://$HOST:$DEV_ISSUER_PORT/oauth2/default)
+  --site <id>            the site (SITES_FILE) whose development authorization server
+                         signs it: http://$HOST:$DEV_ISSUER_PORT/oauth2/<id> (default: default)
+  --issuer <url>         issuer URL (default: the site's, above)
   --help                 show this help`;
 
 export interface TokenCommandOptions {
@@ -40,7 +42,13 @@ export function parseTokenCommand(argv: readonly string[], env: CommandEnv): Tok
   const values = parseFlags(argv);
   if (values.help) return { kind: 'help' };
 
-  const issuer = (values.issuer ?? defaultIssuer(env)).replace(/\/+$/, '');
+  if (values.site !== undefined && values.issuer !== undefined) {
+    throw new TokenCommandError('--site and --issuer name the issuer twice: give one');
+  }
+  if (values.site !== undefined && !/^[a-z0-9-]{1,40}$/.test(values.site)) {
+    throw new TokenCommandError(`--site is not a site id (a-z, 0-9 and -): ${values.site}`);
+  }
+  const issuer = (values.issuer ?? defaultIssuer(env, values.site)).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(issuer) || !URL.canParse(issuer)) {
     throw new TokenCommandError(`--issuer is not an http(s) URL: ${issuer}`);
   }
@@ -135,6 +143,7 @@ function parseFlags(argv: readonly string[]) {
         groups: { type: 'string', default: '' },
         'client-id': { type: 'string', default: 'dev-client' },
         issuer: { type: 'string' },
+        site: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -143,14 +152,14 @@ function parseFlags(argv: readonly string[]) {
   }
 }
 
-function defaultIssuer(env: CommandEnv): string {
+function defaultIssuer(env: CommandEnv, site = 'default'): string {
   // Empty variables count as unset, like in the app's config.
   const host = devIssuerHost(nonEmpty(env.HOST) ?? '127.0.0.1');
   const port = Number(nonEmpty(env.DEV_ISSUER_PORT) ?? 8001);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     throw new TokenCommandError(`DEV_ISSUER_PORT is not a valid port: ${String(env.DEV_ISSUER_PORT)}`);
   }
-  return devIssuerUrl(host, port);
+  return devIssuerUrl(host, port, site);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
