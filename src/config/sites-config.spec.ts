@@ -81,6 +81,14 @@ describe('SITES_FILE', () => {
     expect(config.okta.issuer).toBe(A);
   });
 
+  it("adds CORS_ORIGINS, when set, to the sites' origins", () => {
+    const config = loadConfig({
+      SITES_FILE: sitesFile([site('a')]),
+      CORS_ORIGINS: 'http://localhost:8080,https://a.example.com',
+    });
+    expect(config.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:8080']);
+  });
+
   it('allows two sites on one issuer with different audiences', () => {
     const config = loadConfig({ SITES_FILE: sitesFile([site('a'), site('b', { issuer: A })]) });
     expect(config.sites).toHaveLength(2);
