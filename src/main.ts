@@ -69,7 +69,11 @@ async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
   );
   return {
     ...resolveSites(config, dev.issuers),
-    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+    devIssuer: {
+      issuer: dev.issuer,
+      tokenEndpoint: dev.tokenEndpoint,
+      sites: devSites.map((site) => site.id),
+    },
   };
 }
 

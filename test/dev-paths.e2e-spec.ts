@@ -50,7 +50,7 @@ describe('development-only paths', () => {
     const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
     const config: ResolvedConfig = {
       ...resolveSites(loaded, dev.issuers),
-      devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+      devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint, sites: ['default'] },
     };
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });

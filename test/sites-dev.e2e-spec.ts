@@ -75,6 +75,43 @@ describe('two local sites from examples/sites.json', () => {
     expect((await fetch(`${base}/default/.well-known/openid-configuration`)).status).toBe(404);
   });
 
+  it("lets the demo page's development sign-in pick the site", async () => {
+    const config = (await (await fetch(`${api.url}/api/web-config`)).json()) as { sites: unknown };
+    expect(config.sites).toEqual([
+      { id: 'blog', adminGroups: ['Blog Admins'] },
+      { id: 'shop', adminGroups: ['Shop Admins'] },
+    ]);
+    const signIn = (body: object) =>
+      fetch(`${api.url}/api/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sub: 'ann@example.com',
+          scopes: ['messages:read'],
+          groups: ['Shop Admins'],
+          ...body,
+        }),
+      });
+    for (const [site, isAdmin] of [
+      ['shop', true],
+      ['blog', false],
+      [undefined, false],
+    ] as const) {
+      const answer = await signIn({ site });
+      expect(answer.status).toBe(200);
+      const { access_token } = (await answer.json()) as { access_token: string };
+      expect(await (await call('/api/me', access_token)).json()).toMatchObject({
+        site: site ?? 'blog',
+        isAdmin,
+      });
+    }
+    const unknown = await signIn({ site: 'news' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { message: string }).message).toBe(
+      "site must be one of the development issuer's sites: blog, shop",
+    );
+  });
+
   it('refuses a site id that is not one', () => {
     expect(() => parseTokenCommand(['--site', 'Blog!'], {})).toThrow(/--site is not a site id/);
     expect(() => parseTokenCommand(['--site', 'blog', '--issuer', 'http://127.0.0.1:1/x'], {})).toThrow(

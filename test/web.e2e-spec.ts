@@ -14,7 +14,7 @@ async function startDevApp(dev: DevIssuer, env: Record<string, string> = {}) {
   const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:', METRICS_PORT: '0', ...env });
   const config: ResolvedConfig = {
     ...resolveSites(loaded, dev.issuers),
-    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint, sites: ['default'] },
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
@@ -63,6 +63,7 @@ describe('demo page with the built-in development issuer', () => {
       scopes: ['openid', 'profile', 'email', 'messages:read', 'messages:write'],
       devScopes: ['messages:read', 'messages:write'],
       adminGroups: ['Admins'],
+      sites: [{ id: 'default', adminGroups: ['Admins'] }],
     });
   });
 

@@ -96,7 +96,12 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   http: HttpLimitsConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
-  devIssuer?: { issuer: string; tokenEndpoint: string };
+  devIssuer?: {
+    issuer: string;
+    tokenEndpoint: string;
+    /** The ids of the sites it serves (the first's are `issuer` and `tokenEndpoint`). */
+    sites: string[];
+  };
   /** The path of SITES_FILE when set (for the start banner). */
   sitesFile?: string;
 }

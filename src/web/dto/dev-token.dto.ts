@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { DEV_SCOPES } from '../web-config.js';
 
 export class DevTokenDto {
@@ -17,4 +17,10 @@ export class DevTokenDto {
   @Length(1, 100, { each: true, message: 'groups must be names of 1 to 100 characters' })
   @Matches(/^[^,]+$/, { each: true, message: 'groups must not contain commas' })
   groups: string[];
+
+  /** A site the development issuer serves; its first one when left out. */
+  @IsOptional()
+  @IsString({ message: 'site must be a site id' })
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'site must be a site id' })
+  site?: string;
 }

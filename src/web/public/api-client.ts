@@ -14,6 +14,7 @@ export class ApiError extends Error {
 }
 
 export interface Me {
+  site: string;
   sub: string;
   uid: string | null;
   cid: string | null;

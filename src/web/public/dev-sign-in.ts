@@ -42,6 +42,24 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
     required: '',
     autocomplete: 'off',
   });
+  // Several sites (SITES_FILE): pick one; its own admin groups are offered.
+  const site = el(
+    'select',
+    { id: 'dev-site', name: 'site' },
+    ...config.sites.map(({ id }) => el('option', { value: id }, id)),
+  );
+  const groups = el('fieldset', {});
+  const renderGroups = () => {
+    const adminGroups = config.sites.find(({ id }) => id === site.value)?.adminGroups ?? config.adminGroups;
+    groups.replaceChildren(
+      el('legend', {}, 'Okta groups'),
+      ...adminGroups.map((group) => checkbox('group', group, false, `${group} (admin)`)),
+      checkbox('group', 'Everyone', true, 'Everyone'),
+    );
+  };
+  site.addEventListener('change', renderGroups);
+  renderGroups();
+  const sitePicker = config.sites.length > 1 ? [el('label', { for: 'dev-site' }, 'Site'), site] : [];
   const form = el(
     'form',
     { id: 'dev-sign-in-form' },
@@ -50,6 +68,7 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
       { class: 'banner' },
       'Development sign-in: the built-in development issuer is running because OKTA_ISSUER is not set. This never exists in production.',
     ),
+    ...sitePicker,
     el('label', { for: 'dev-user' }, "User (the token's sub)"),
     user,
     el(
@@ -58,13 +77,7 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
       el('legend', {}, 'Scopes'),
       ...config.devScopes.map((scope) => checkbox('scope', scope, true, scope)),
     ),
-    el(
-      'fieldset',
-      {},
-      el('legend', {}, 'Okta groups'),
-      ...config.adminGroups.map((group) => checkbox('group', group, false, `${group} (admin)`)),
-      checkbox('group', 'Everyone', true, 'Everyone'),
-    ),
+    groups,
     el('button', { type: 'submit', id: 'dev-sign-in-button' }, 'Sign in'),
     error,
   );
@@ -78,7 +91,8 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
         [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map(
           (input) => input.value,
         );
-      void requestToken(user.value.trim(), picked('scope'), picked('group')).then(
+      const chosenSite = config.sites.length > 0 ? site.value : undefined;
+      void requestToken(user.value.trim(), picked('scope'), picked('group'), chosenSite).then(
         (token) => {
           show(container, false);
           resolve(devSession(token));
@@ -92,13 +106,18 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
   });
 }
 
-async function requestToken(sub: string, scopes: string[], groups: string[]): Promise<string> {
+async function requestToken(
+  sub: string,
+  scopes: string[],
+  groups: string[],
+  site: string | undefined,
+): Promise<string> {
   let response: Response;
   try {
     response = await fetch('/api/dev/token', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ sub, scopes, groups }),
+      body: JSON.stringify({ sub, scopes, groups, site }),
     });
   } catch {
     throw new Error(explainApiError({ status: 0 }));
