@@ -13,9 +13,8 @@ Options:
   --scopes <a,b>         comma-separated scopes (default: messages:read,messages:write)
   --groups <a,b>         comma-separated Okta groups (default: none)
   --client-id <id>       client id, the cid claim (default: dev-client)
-  --site <id>            the site (SITES_FILE) whose development authorization server
-                         signs it: http://$HOST:$DEV_ISSUER_PORT/oauth2/<id> (default: default)
-  --issuer <url>         issuer URL (default: the site's, above)
+  --site <id>            the site (SITES_FILE) whose development issuer signs it
+  --issuer <url>         issuer URL (default: http://$HOST:$DEV_ISSUER_PORT/oauth2/<site or default>)
   --help                 show this help`;
 
 export interface TokenCommandOptions {
@@ -42,12 +41,10 @@ export function parseTokenCommand(argv: readonly string[], env: CommandEnv): Tok
   const values = parseFlags(argv);
   if (values.help) return { kind: 'help' };
 
-  if (values.site !== undefined && values.issuer !== undefined) {
+  if (values.site !== undefined && values.issuer !== undefined)
     throw new TokenCommandError('--site and --issuer name the issuer twice: give one');
-  }
-  if (values.site !== undefined && !/^[a-z0-9-]{1,40}$/.test(values.site)) {
+  if (values.site !== undefined && !/^[a-z0-9-]{1,40}$/.test(values.site))
     throw new TokenCommandError(`--site is not a site id (a-z, 0-9 and -): ${values.site}`);
-  }
   const issuer = (values.issuer ?? defaultIssuer(env, values.site)).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(issuer) || !URL.canParse(issuer)) {
     throw new TokenCommandError(`--issuer is not an http(s) URL: ${issuer}`);
