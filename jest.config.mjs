@@ -8,17 +8,7 @@ export const shared = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
-    // @fastify/static (CommonJS, loaded by Swagger UI) requires content-disposition 3, which is
-    // ESM-only: Node 20 itself can require() it, Jest on Node 20 cannot, so Jest converts that one package.
-    '/content-disposition/dist/.+\\.js$': [
-      'ts-jest',
-      {
-        useESM: false,
-        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true },
-      },
-    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/global-setup.mjs',
 };

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { errorBody } from './common/error-body.js';
 import { routerAnswerObserver } from './common/router-answers.js';
+import { batchResponseWrites } from './common/write-batching.js';
 import type { AppConfig } from './config/app-config.js';
 import { setupApiDocs } from './docs/api-docs.js';
 import { apiSecurityHeaders, securityHeaders, useSecurityHeaders } from './security/security-headers.js';
@@ -104,6 +105,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     hook: 'preParsing',
   });
   useSecurityHeaders(app, config);
+  batchResponseWrites(app.getHttpAdapter().getInstance());
   setupApiDocs(app, config);
   // Nest's adapter also parses form bodies, so an `access_token` sent that way (RFC 6750 2.2) is seen and refused.
   await app.init();

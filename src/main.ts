@@ -96,8 +96,8 @@ async function bootstrap(): Promise<void> {
   // useProcessExit: exit 0 once closed, rather than re-raising the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
   exitWithinGrace();
-  // Here rather than in configureApp: @fastify/static needs an ESM-only package that Jest on Node 20
-  // cannot load, so in-process tests run without the page; the built server serves it.
+  // Here rather than in configureApp: the page's files are the build's (dist/web/public), so the
+  // built server serves it and in-process tests run without it.
   await registerWebStatic(app, webRoot(import.meta.url));
   await orExit(() => configureApp(app, resolved));
   const target = { hostVariable: 'HOST', portVariable: 'PORT', host: resolved.host, port: resolved.port };

@@ -3,6 +3,7 @@ import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { startDevIssuer, type DevIssuer } from '../src/dev-issuer/dev-issuer.js';
 import {
   buildTokenRequest,
+  parseAuthTime,
   parseTokenCommand,
   runTokenCommand,
   TokenCommandError,
@@ -278,6 +279,45 @@ describe('development issuer', () => {
         sub: 'alice@example.com',
         groups: 'Admins',
       });
+    });
+
+    it('passes --acr and --auth-time on as acr and auth_time, and the issuer puts them in the token', async () => {
+      const command = parseTokenCommand(
+        ['--issuer', dev.issuer, '--acr', 'urn:okta:loa:2fa:any', '--auth-time', '1700000000'],
+        {},
+      );
+      if (command.kind !== 'token') throw new Error('expected a token command');
+      expect(command.options).toMatchObject({ acr: 'urn:okta:loa:2fa:any', authTime: 1_700_000_000 });
+      expect(Object.fromEntries(buildTokenRequest(command.options).body)).toMatchObject({
+        acr: 'urn:okta:loa:2fa:any',
+        auth_time: '1700000000',
+      });
+      const result = await run([
+        '--issuer',
+        dev.issuer,
+        '--acr',
+        'urn:okta:loa:2fa:any',
+        '--auth-time',
+        'now-600',
+      ]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const { payload } = verify(result.stdout.trim());
+      expect(payload).toMatchObject({ acr: 'urn:okta:loa:2fa:any' });
+      expect(Math.abs(Number(payload.auth_time) - (Date.now() / 1000 - 600))).toBeLessThan(60);
+      // Without them, the token says nothing about the sign-in.
+      const plain = verify((await run(['--issuer', dev.issuer])).stdout.trim()).payload;
+      expect(plain).not.toHaveProperty('acr');
+      expect(plain).not.toHaveProperty('auth_time');
+    });
+
+    it('reads --auth-time as seconds since the epoch, now, or now-<seconds>', () => {
+      expect(parseAuthTime('now', 1_800_000_000)).toBe(1_800_000_000);
+      expect(parseAuthTime('now-900', 1_800_000_000)).toBe(1_799_999_100);
+      expect(parseAuthTime('1700000000')).toBe(1_700_000_000);
+      for (const bad of ['yesterday', 'now+5', '-1', '1.5', '']) {
+        expect(() => parseAuthTime(bad)).toThrow(/--auth-time must be seconds since the epoch/);
+      }
+      expect(() => parseTokenCommand(['--acr', 'two words'], {})).toThrow(/--acr/);
     });
 
     it('rejects bad options', () => {

@@ -192,6 +192,8 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       actor: 'root@example.com',
       author: 'alice@example.com',
       reqId: 'admin-read-1',
+      stepUp: 'not_required',
+      actorAcr: null,
     });
     expect(audit[1]).toMatchObject({
       context: 'audit',
@@ -201,6 +203,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       author: 'alice@example.com',
       messageId: id,
       reqId: 'admin-del-1',
+      stepUp: 'not_required',
     });
     for (const event of audit) expect(Date.parse(String(event.at))).not.toBeNaN();
   });

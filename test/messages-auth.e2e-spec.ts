@@ -192,6 +192,8 @@ describe('messages: scopes, groups and admins', () => {
         groups: ['Everyone', 'Admins'],
         isAdmin: true,
         expiresAt: new Date(payload.exp * 1000).toISOString(),
+        acr: null,
+        auth_time: null,
       });
     });
 

@@ -60,6 +60,9 @@ describe('startup configuration', () => {
     ['HOST', 'not_a_host!'],
     ['HOST', '256.1.1.1'],
     ['METRICS_HOST', 'not a host'],
+    ['ADMIN_MAX_AGE', '0'],
+    ['ADMIN_MAX_AGE', '15m'],
+    ['ADMIN_ACR_VALUES', 'urn:okta:loa:2fa:any,not "quoted"'],
   ])('fails fast with one line naming %s=%s', (name, value) => {
     const result = start({ OKTA_ISSUER: ISSUER, [name]: value });
     expect(result.status).toBe(1);
@@ -153,6 +156,10 @@ describe('startup when the issuer cannot give its keys', () => {
           msg: `OKTA_ISSUER ${issuer}: cannot fetch its signing keys from ${issuer}/v1/keys: HTTP 500`,
         },
       ]);
+      // A failed readiness check leaves its cause in the log, not only a 503 line.
+      expect((await fetch(`${api.url}/health/ready`)).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(api.output()).toContain('"context":"Health","msg":"not ready: keys: no signing keys loaded"');
     } finally {
       await api.stop();
       await jwks.stop();

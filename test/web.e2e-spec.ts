@@ -86,12 +86,62 @@ describe('demo page with the built-in development issuer', () => {
     });
   });
 
+  it('signs in "with a second factor" on request: acr, amr and auth_time (now) in the token', async () => {
+    const server = app.getHttpServer();
+    const tokenFor = async (secondFactor?: boolean) =>
+      String(
+        (
+          await request(server)
+            .post('/api/dev/token')
+            .send({ sub: 'carol@example.com', scopes: ['messages:read'], groups: ['Admins'], secondFactor })
+            .expect(200)
+        ).body.access_token,
+      );
+    const strong = await tokenFor(true);
+    const claims = JSON.parse(Buffer.from(strong.split('.')[1], 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(claims).toMatchObject({ acr: 'urn:okta:loa:2fa:any', amr: ['pwd', 'otp'] });
+    expect(Math.abs(Number(claims.auth_time) - Date.now() / 1000)).toBeLessThan(60);
+    const me = await request(server).get('/api/me').set('Authorization', `Bearer ${strong}`).expect(200);
+    expect(me.body).toMatchObject({ acr: 'urn:okta:loa:2fa:any', auth_time: claims.auth_time });
+    for (const plain of [await tokenFor(), await tokenFor(false)]) {
+      const plainMe = await request(server)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${plain}`)
+        .expect(200);
+      expect(plainMe.body).toMatchObject({ acr: null, auth_time: null });
+    }
+    await request(server)
+      .post('/api/dev/token')
+      .send({ sub: 'carol@example.com', scopes: [], groups: [], secondFactor: 'yes' })
+      .expect(400);
+  });
+
   it('refuses scopes this API does not define and names the bad field', async () => {
     const response = await request(app.getHttpServer())
       .post('/api/dev/token')
       .send({ sub: 'mallory', scopes: ['okta.users.manage'], groups: [] })
       .expect(400);
     expect(response.body.message).toContain('scopes must be some of messages:read, messages:write');
+  });
+});
+
+describe('development sign-in under admin step-up', () => {
+  it('meets ADMIN_ACR_VALUES and ADMIN_MAX_AGE with the second-factor option, and only with it', async () => {
+    await withDevApp({ ADMIN_ACR_VALUES: 'urn:okta:loa:2fa:any', ADMIN_MAX_AGE: '300' }, async (server) => {
+      for (const secondFactor of [false, true]) {
+        const signIn = await request(server)
+          .post('/api/dev/token')
+          .send({ sub: 'root@example.com', scopes: ['messages:read'], groups: ['Admins'], secondFactor })
+          .expect(200);
+        await request(server)
+          .get('/api/admin/messages')
+          .set('Authorization', `Bearer ${String(signIn.body.access_token)}`)
+          .expect(secondFactor ? 200 : 401);
+      }
+    });
   });
 });
 

@@ -4,15 +4,17 @@ import { CallerRateLimitGuard } from '../rate-limit/caller-rate-limit.guard.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ScopesGuard } from './guards/scopes.guard.js';
+import { StepUpGuard } from './guards/step-up.guard.js';
 import { MeController } from './me.controller.js';
 import { OktaJwtStrategy } from './okta-jwt.strategy.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { SitesService } from './sites.service.js';
+import { StepUpService } from './step-up.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /**
- * Global guards run in registration order: the token, the caller's rate limit, scopes, groups.
- * (An address over its refusal limit was turned away before any of them: `RefusedAddressHooks`.)
+ * Global guards run in registration order: the token, the caller's rate limit, scopes, groups,
+ * step-up. (An address over its refusal limit was turned away before any of them: `RefusedAddressHooks`.)
  */
 @Module({
   controllers: [MeController],
@@ -25,7 +27,9 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
     { provide: APP_GUARD, useClass: CallerRateLimitGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_GUARD, useClass: GroupsGuard },
+    StepUpService,
+    { provide: APP_GUARD, useClass: StepUpGuard },
   ],
-  exports: [SigningKeysService, SitesService, VerifiedTokenCache],
+  exports: [SigningKeysService, SitesService, VerifiedTokenCache, StepUpService],
 })
 export class AuthModule {}

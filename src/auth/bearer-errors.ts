@@ -1,3 +1,4 @@
+import type { StepUpRequirement } from '../config/app-config.js';
 import { RefusalReason } from './refusal-reason.js';
 
 /**
@@ -7,9 +8,17 @@ import { RefusalReason } from './refusal-reason.js';
 export abstract class BearerError extends Error {
   abstract readonly status: number;
   /** RFC 6750 section 3.1 error code; undefined for a request that carried no credentials. */
-  abstract readonly code: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined;
+  abstract readonly code:
+    | 'invalid_request'
+    | 'invalid_token'
+    | 'insufficient_scope'
+    | 'insufficient_user_authentication'
+    | undefined;
   /** Scopes to announce in the challenge (insufficient_scope only). */
   readonly scope?: string;
+  /** RFC 9470 section 3: what a new sign-in must satisfy (insufficient_user_authentication only). */
+  readonly acrValues?: readonly string[];
+  readonly maxAge?: number;
 
   constructor(
     readonly reason: RefusalReason,
@@ -47,5 +56,21 @@ export class InsufficientScopeError extends BearerError {
   constructor(scopes: readonly string[]) {
     super(RefusalReason.InsufficientScope, `this request needs the scope ${scopes.join(' ')}`);
     this.scope = scopes.join(' ');
+  }
+}
+
+/**
+ * RFC 9470: the token is valid but the sign-in behind it is not strong or recent enough for this
+ * action. The challenge names the requirement so the client can sign in again to meet it.
+ */
+export class InsufficientUserAuthenticationError extends BearerError {
+  readonly status = 401;
+  readonly code = 'insufficient_user_authentication';
+  override readonly acrValues: readonly string[];
+  override readonly maxAge: number | undefined;
+  constructor(reason: RefusalReason, description: string, requirement: StepUpRequirement) {
+    super(reason, description);
+    this.acrValues = requirement.acrValues;
+    this.maxAge = requirement.maxAgeSeconds;
   }
 }

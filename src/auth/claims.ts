@@ -39,3 +39,7 @@ export function hasAny(held: readonly string[], wanted: readonly string[]): bool
 export function optionalString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
+
+export function optionalNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

@@ -14,6 +14,9 @@ export interface MeResponse {
   groups: readonly string[];
   isAdmin: boolean;
   expiresAt: string;
+  /** So a client can tell in advance whether an admin action will ask it to sign in again (RFC 9470). */
+  acr: string | null;
+  auth_time: number | null;
 }
 
 /** Who the token says the caller is: any valid token, no scope needed. */
@@ -25,7 +28,8 @@ export class MeController {
   @ApiOperation({ summary: 'Who the token says the caller is (any valid token)' })
   @ApiOkResponse({ type: MeModel })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
-    const { site, sub, uid, cid, scopes, groups, isAdmin, exp } = principal;
-    return { site, sub, uid, cid, scopes, groups, isAdmin, expiresAt: new Date(exp * 1000).toISOString() };
+    const { site, sub, uid, cid, scopes, groups, isAdmin, exp, acr, authTime } = principal;
+    const expiresAt = new Date(exp * 1000).toISOString();
+    return { site, sub, uid, cid, scopes, groups, isAdmin, expiresAt, acr, auth_time: authTime };
   }
 }

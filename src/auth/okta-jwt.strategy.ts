@@ -5,7 +5,7 @@ import passport from 'passport';
 import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type ResolvedConfig, type ResolvedSite } from '../config/app-config.js';
 import { bearerTokenOrNull } from './bearer-token.js';
-import { hasAny, optionalString, readGroups, readScopes } from './claims.js';
+import { hasAny, optionalNumber, optionalString, readGroups, readScopes } from './claims.js';
 import type { AuthenticatedRequest, VerifiedToken } from './principal.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { siteForToken } from './site-selection.js';
@@ -90,6 +90,8 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
       groups,
       isAdmin: hasAny(groups, site.adminGroups),
       exp: claims.exp as number,
+      acr: optionalString(claims.acr),
+      authTime: optionalNumber(claims.auth_time),
     };
     const nbf = typeof claims.nbf === 'number' ? claims.nbf : undefined;
     return { principal, kid: token.header.kid as string, nbf };

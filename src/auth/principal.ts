@@ -1,4 +1,5 @@
 import type { ResolvedSite } from '../config/app-config.js';
+import type { StepUpOutcome } from './step-up.js';
 
 /** The verified caller, as handlers see it. */
 export interface Principal {
@@ -12,6 +13,10 @@ export interface Principal {
   isAdmin: boolean;
   /** `exp` in seconds since the epoch. */
   exp: number;
+  /** How the user signed in (OIDC `acr`, e.g. `urn:okta:loa:2fa:any`); null when the token has none. */
+  acr: string | null;
+  /** When the user signed in (`auth_time`, seconds since the epoch); null when absent or not a number. */
+  authTime: number | null;
 }
 
 /** What full verification yields: the caller plus what the verified-token cache re-checks. */
@@ -24,6 +29,8 @@ export interface VerifiedToken {
 /** The request as the guards leave it for handlers. */
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** Set by `StepUpGuard` on routes marked `@StepUp`. */
+  stepUp?: StepUpOutcome;
   /** The token's site, once picked by `iss` and `aud` (before verification: refusals name it too). */
   site?: ResolvedSite;
 }

@@ -37,4 +37,10 @@ export enum RefusalReason {
   // Authorization (403).
   InsufficientScope = 'insufficient_scope',
   InsufficientGroup = 'insufficient_group',
+  // Step-up (401 insufficient_user_authentication, RFC 9470): the sign-in is not strong or recent enough.
+  AcrMissing = 'acr_missing',
+  AcrNotAccepted = 'acr_not_accepted',
+  AuthTimeMissing = 'auth_time_missing',
+  AuthTimeTooOld = 'auth_time_too_old',
+  AuthTimeInFuture = 'auth_time_in_future',
 }

@@ -17,7 +17,18 @@ function cache(): VerifiedTokenCache {
 }
 
 function principal(exp: number): Principal {
-  return { site: 'default', sub: 'alice', uid: null, cid: null, scopes: [], groups: [], isAdmin: false, exp };
+  return {
+    site: 'default',
+    sub: 'alice',
+    uid: null,
+    cid: null,
+    scopes: [],
+    groups: [],
+    isAdmin: false,
+    exp,
+    acr: null,
+    authTime: null,
+  };
 }
 
 describe('VerifiedTokenCache TTL', () => {

@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
 import {
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   MissingTokenError,
@@ -58,6 +59,40 @@ describe('describeError', () => {
     expect(headers).toEqual({
       'WWW-Authenticate':
         'Bearer realm="api", error="insufficient_scope", scope="messages:read messages:write"',
+    });
+  });
+
+  describe('insufficient_user_authentication (RFC 9470 step-up)', () => {
+    const stepUp = (acrValues: string[], maxAgeSeconds: number | undefined) =>
+      describeError(
+        new InsufficientUserAuthenticationError(
+          RefusalReason.AcrNotAccepted,
+          'this action needs a stronger sign-in (acr not accepted)',
+          { acrValues, maxAgeSeconds },
+        ),
+      );
+
+    it('answers 401 with the acr values, space-separated, and the reason for logs and metrics', () => {
+      expect(stepUp(['urn:okta:loa:2fa:any', 'urn:okta:loa:2fa:any:ifpossible'], undefined)).toEqual({
+        status: 401,
+        message: 'this action needs a stronger sign-in (acr not accepted)',
+        headers: {
+          'WWW-Authenticate':
+            'Bearer realm="api", error="insufficient_user_authentication", ' +
+            'error_description="this action needs a stronger sign-in (acr not accepted)", ' +
+            'acr_values="urn:okta:loa:2fa:any urn:okta:loa:2fa:any:ifpossible"',
+        },
+        refusal: { code: 'insufficient_user_authentication', reason: RefusalReason.AcrNotAccepted },
+      });
+    });
+
+    it('names max_age alone, or both when both are required', () => {
+      expect(stepUp([], 300).headers['WWW-Authenticate']).toMatch(
+        /error_description="[^"]+", max_age="300"$/,
+      );
+      expect(stepUp(['urn:okta:loa:2fa:any'], 300).headers['WWW-Authenticate']).toMatch(
+        /, acr_values="urn:okta:loa:2fa:any", max_age="300"$/,
+      );
     });
   });
 

@@ -35,6 +35,9 @@ function challenge(error: BearerError): string {
     if (error.scope) parts.push(`scope="${quoteSafe(error.scope)}"`);
     else parts.push(`error_description="${quoteSafe(error.message)}"`);
   }
+  // RFC 9470 section 3: what a new sign-in must satisfy, acr values space-separated.
+  if (error.acrValues?.length) parts.push(`acr_values="${quoteSafe(error.acrValues.join(' '))}"`);
+  if (error.maxAge !== undefined) parts.push(`max_age="${error.maxAge}"`);
   return parts.join(', ');
 }
 

@@ -77,6 +77,14 @@ export interface HttpLimitsConfig {
   keepAliveTimeoutMs: number;
 }
 
+/** What a step-up route needs of the sign-in (RFC 9470); an empty list and no age mean nothing. */
+export interface StepUpRequirement {
+  /** The token's `acr` must be one of these (`ADMIN_ACR_VALUES`). */
+  acrValues: string[];
+  /** The token's `auth_time` must be at most this old (`ADMIN_MAX_AGE`). */
+  maxAgeSeconds: number | undefined;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -86,6 +94,8 @@ export interface AppConfig {
   sites: SiteConfig[];
   /** The first site's admin groups (the demo page's development sign-in offers them). */
   adminGroups: string[];
+  /** Step-up for admin actions: reading every author's messages, reading or deleting another's. */
+  adminStepUp: StepUpRequirement;
   /** Every site's origins. */
   corsOrigins: string[];
   database: DatabaseConfig;

@@ -1,6 +1,9 @@
 import { isIP, isIPv6 } from 'node:net';
 import { ConfigError, read, type Env } from './env.js';
 
+/** Hosts an issuer may reach over plain http (local testing). */
+export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /** A host-name label (RFC 1123; `_` too, which resolvers such as Docker's accept). */
 const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 

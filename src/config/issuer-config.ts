@@ -1,6 +1,5 @@
 import { ConfigError, url } from './env.js';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+import { LOOPBACK_HOSTS } from './hosts.js';
 
 /**
  * An issuer URL as Okta writes it in `iss`: https (http only on loopback, for local testing), no

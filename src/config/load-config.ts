@@ -11,6 +11,7 @@ import type {
 import { ConfigError, integer, read, url, type Env } from './env.js';
 import { listenHost, takesApiPort } from './hosts.js';
 import { loadSites } from './sites-config.js';
+import { adminStepUp } from './step-up-config.js';
 
 export { ConfigError } from './env.js';
 
@@ -137,6 +138,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     sites,
     adminGroups: first.adminGroups,
+    adminStepUp: adminStepUp(env),
     corsOrigins,
     database: database(env),
     tokenCache: {

@@ -24,7 +24,21 @@ export interface OktaAccessClaims {
   scp: string[];
   sub: string;
   groups: string[];
+  /** How and when the user signed in (RFC 9470 step-up), when the token request says so. */
+  acr?: string;
+  amr?: string[];
+  auth_time?: number;
 }
+
+/** The sign-in a token request describes; each part is optional. */
+export interface SignInClaims {
+  acr?: string;
+  amr?: string[];
+  authTime?: number;
+}
+
+/** What the development sign-in's "signed in with a second factor" option puts in the token. */
+export const SECOND_FACTOR_SIGN_IN = { acr: 'urn:okta:loa:2fa:any', amr: ['pwd', 'otp'] } as const;
 
 export interface OktaClaimsInput {
   issuer: string;
@@ -33,6 +47,7 @@ export interface OktaClaimsInput {
   sub: string;
   scopes: string[];
   groups: string[];
+  signIn?: SignInClaims;
   now?: Date;
 }
 
@@ -73,5 +88,14 @@ export function buildOktaAccessClaims(input: OktaClaimsInput): OktaAccessClaims 
     scp: input.scopes,
     sub: input.sub,
     groups: input.groups,
+    ...signInClaims(input.signIn ?? {}),
+  };
+}
+
+function signInClaims({ acr, amr, authTime }: SignInClaims): Partial<OktaAccessClaims> {
+  return {
+    ...(acr === undefined ? {} : { acr }),
+    ...(amr === undefined || amr.length === 0 ? {} : { amr }),
+    ...(authTime === undefined ? {} : { auth_time: authTime }),
   };
 }

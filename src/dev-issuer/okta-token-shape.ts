@@ -13,6 +13,7 @@ import {
   DEFAULT_DEV_CLIENT_ID,
   splitList,
   type OktaAccessClaims,
+  type SignInClaims,
 } from './okta-claims.js';
 
 /** Rewrites every access token the library signs into Okta's shape. */
@@ -54,6 +55,7 @@ export function installOktaTokenShape(service: OAuth2Service, audience: string):
         fallbackSub,
       scopes: splitList(param(req, 'scope') ?? pending?.scope, / +/),
       groups: splitList(readBody(req, 'groups') ?? pending?.groups, /,/),
+      signIn: signInParams(req),
     });
     claimsByRequest.set(req, claims);
 
@@ -74,6 +76,17 @@ export function installOktaTokenShape(service: OAuth2Service, audience: string):
       delete response.body.refresh_token;
     }
   });
+}
+
+/** `acr`, `amr` (comma-separated) and `auth_time` (seconds) of the token request; malformed ones are left out. */
+function signInParams(req: TokenRequestIncomingMessage): SignInClaims {
+  const acr = param(req, 'acr');
+  const authTime = param(req, 'auth_time');
+  return {
+    acr: acr !== undefined && /^[\x21-\x7e]{1,200}$/.test(acr) ? acr : undefined,
+    amr: splitList(readBody(req, 'amr'), /,/),
+    authTime: authTime !== undefined && /^\d{1,12}$/.test(authTime) ? Number(authTime) : undefined,
+  };
 }
 
 function readBody(req: TokenRequestIncomingMessage, name: string): unknown {

@@ -38,6 +38,14 @@ export class MeModel {
   @ApiProperty({ type: [String] }) groups: string[];
   @ApiProperty() isAdmin: boolean;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ type: String, nullable: true, description: 'How the user signed in (`acr`)' })
+  acr: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'When the user signed in (`auth_time`, seconds since the epoch)',
+  })
+  auth_time: number | null;
 }
 
 /** The one error body; each response lists its own examples (see error-responses.ts). */

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ApiResponseOptions } from '@nestjs/swagger';
 import { ErrorModel } from './api-models.js';
 
@@ -24,34 +25,25 @@ const header = (description: string) => ({ description, schema: { type: 'string'
 
 const WWW_AUTHENTICATE = header(
   'RFC 6750 challenge: `Bearer realm="api"` alone when no token was sent; with `error="invalid_request"`, ' +
-    '`error="invalid_token"` (and `error_description`) or `error="insufficient_scope"` (and `scope`) otherwise',
+    '`error="invalid_token"` (and `error_description`) or `error="insufficient_scope"` (and `scope`) otherwise; ' +
+    'for an admin action whose sign-in is not strong or recent enough (RFC 9470), ' +
+    '`error="insufficient_user_authentication"` with `acr_values` and/or `max_age`',
 );
 const RETRY_AFTER = header('Seconds to wait before trying again');
 
-const BAD_REQUEST = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 400,
-  error: 'Bad Request',
-  message,
-});
-const UNAUTHORIZED = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 401,
-  error: 'Unauthorized',
-  message,
-});
-const FORBIDDEN = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 403,
-  error: 'Forbidden',
-  message,
-});
-const UNAVAILABLE = (message: string, summary: string): ErrorExample => ({
-  summary,
-  status: 503,
-  error: 'Service Unavailable',
-  message,
-});
+/** An example of the contract's body for `status`; `error` is the status's reason phrase. */
+const example =
+  (status: number) =>
+  (message: string, summary: string): ErrorExample => ({
+    summary,
+    status,
+    error: STATUS_CODES[status]!,
+    message,
+  });
+const BAD_REQUEST = example(400);
+const UNAUTHORIZED = example(401);
+const FORBIDDEN = example(403);
+const UNAVAILABLE = example(503);
 
 const SCOPE_MISSING = FORBIDDEN(
   'this request needs the scope messages:write',
@@ -111,6 +103,13 @@ export const ERROR_RESPONSES = {
       ],
       ['wrong_audience', UNAUTHORIZED('wrong audience', 'invalid_token: issued for another API (`aud`)')],
       ['bad_signature', UNAUTHORIZED('bad signature', 'invalid_token: not signed by the issuer’s keys')],
+      [
+        'step_up',
+        UNAUTHORIZED(
+          'this action needs a stronger sign-in (acr not accepted)',
+          'insufficient_user_authentication (admin actions only): sign in again with the `acr_values` and `max_age` of the challenge',
+        ),
+      ],
     ),
   },
   403: {

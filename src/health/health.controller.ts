@@ -1,4 +1,4 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, Res, ServiceUnavailableException } from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -48,11 +48,21 @@ function withoutDriverErrors(details: HealthIndicatorResult): HealthIndicatorRes
   return { ...details, database: { status: database.status, message: 'the database did not answer' } };
 }
 
+/** `database: connect ECONNREFUSED 10.0.0.5:5432; keys: no signing keys loaded`, for the log only. */
+function causes(details: HealthIndicatorResult): string {
+  return Object.entries(details)
+    .filter(([, detail]) => detail.status !== 'up')
+    .map(([name, detail]) => `${name}: ${String((detail as { message?: unknown }).message ?? detail.status)}`)
+    .join('; ');
+}
+
 /** Liveness and readiness for load balancers and orchestrators; never behind the token guard. */
 @ApiTags('health')
 @Controller('health')
 @Public()
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -85,6 +95,8 @@ export class HealthController {
       // than by the error filter so the body keeps the per-check details next to the contract's fields.
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const reported = error.getResponse() as HealthCheckResult;
+      // The driver's error names the database's address: logged here, never in the public body.
+      this.logger.warn(`not ready: ${causes(reported.details)}`);
       const result = { ...reported, details: withoutDriverErrors(reported.details) };
       const checks = summarize(result);
       const failing = Object.entries(checks).filter(([, state]) => state !== 'up');

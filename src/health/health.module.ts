@@ -5,7 +5,7 @@ import { HealthController } from './health.controller.js';
 import { SigningKeysHealthIndicator } from './signing-keys.health.js';
 
 @Module({
-  // Failed checks are already in the 503 body and the request log; terminus need not log them again.
+  // HealthController logs the cause of a failed check in one line; terminus's own log is a stack per check.
   imports: [AuthModule, TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
   providers: [SigningKeysHealthIndicator],

@@ -1,15 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
+import type { StepUpOutcome } from '../auth/step-up.js';
 import { ROOT_LOGGER } from './root-logger.js';
 
-export type AuditAction = 'admin.messages.list' | 'admin.messages.delete';
+export type AuditAction =
+  'admin.messages.list' | 'admin.messages.read' | 'admin.messages.delete' | 'admin.step_up.challenge';
 
 export interface AuditEvent {
   action: AuditAction;
   /** The author whose messages were read or deleted; undefined for a list of every author. */
   author: string | undefined;
   messageId?: string;
+  /** For an admin action: whether a step-up requirement applied and was met. */
+  stepUp?: StepUpOutcome;
+  /** For a step-up challenge: the action refused, and why (a `RefusalReason`). */
+  attempted?: AuditAction;
+  reason?: string;
 }
 
 /**
@@ -33,6 +40,12 @@ export class AuditLogger {
         actorClient: actor.cid,
         author: event.author ?? null,
         messageId: event.messageId,
+        stepUp: event.stepUp,
+        attempted: event.attempted,
+        reason: event.reason,
+        // How and when the actor signed in: what a step-up requirement judges.
+        actorAcr: actor.acr,
+        actorAuthTime: actor.authTime,
         at: new Date().toISOString(),
       },
       'audit',

@@ -4,7 +4,9 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ADMIN_GROUPS, Groups } from '../auth/decorators/groups.decorator.js';
 import { Authenticated } from '../auth/decorators/authenticated.decorator.js';
 import { Scope } from '../auth/decorators/scopes.decorator.js';
+import { StepUp, StepUpResult } from '../auth/decorators/step-up.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import type { StepUpOutcome } from '../auth/step-up.js';
 import { ApiErrors } from '../docs/api-docs.decorators.js';
 import { MessagePageModel } from '../docs/api-models.js';
 import { AuditLogger } from '../logging/audit.logger.js';
@@ -18,6 +20,7 @@ import { MessagesService } from './messages.service.js';
 @Controller('admin/messages')
 @Authenticated(Scope.MessagesRead)
 @Groups([ADMIN_GROUPS])
+@StepUp('admin.messages.list')
 export class AdminMessagesController {
   constructor(
     private readonly messages: MessagesService,
@@ -35,8 +38,9 @@ export class AdminMessagesController {
     @CurrentPrincipal() caller: Principal,
     @Query() query: AdminListMessagesQuery,
     @RequestId() requestId: string,
+    @StepUpResult() stepUp: StepUpOutcome | undefined,
   ): Promise<MessagePage> {
-    this.audit.record(caller, { action: 'admin.messages.list', author: query.author }, requestId);
+    this.audit.record(caller, { action: 'admin.messages.list', author: query.author, stepUp }, requestId);
     return this.messages.page({
       site: caller.site,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,

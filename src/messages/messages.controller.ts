@@ -62,8 +62,12 @@ export class MessagesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: MessageModel })
   @ApiErrors(404)
-  get(@CurrentPrincipal() caller: Principal, @Param('id') id: string): Promise<Message> {
-    return this.messages.findVisible(id, caller);
+  get(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id') id: string,
+    @RequestId() requestId: string,
+  ): Promise<Message> {
+    return this.messages.findVisible(id, caller, requestId);
   }
 
   @Delete(':id')

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { MessageEntity } from './message.entity.js';
 import type { Message } from './message.js';
+import type { StepUpService } from '../auth/step-up.service.js';
 import type { AuditLogger } from '../logging/audit.logger.js';
 import { MessagesService, type PageRequest } from './messages.service.js';
 
@@ -57,7 +58,7 @@ describe('MessagesService pages', () => {
     expected.sort((x, y) => y.createdAt - x.createdAt || (x.id < y.id ? 1 : -1));
     // Reading pages never writes an audit event.
     const noAudit = {} as AuditLogger;
-    service = new MessagesService(repository, noAudit);
+    service = new MessagesService(repository, noAudit, {} as StepUpService);
   });
 
   afterAll(() => dataSource.destroy());

@@ -3,7 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
-import { AuditLogger } from '../logging/audit.logger.js';
+import type { StepUpOutcome } from '../auth/step-up.js';
+import { StepUpService } from '../auth/step-up.service.js';
+import { AuditLogger, type AuditAction, type AuditEvent } from '../logging/audit.logger.js';
 import { decodeCursor, encodeCursor, isMessageId, type Cursor } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
@@ -24,6 +26,7 @@ export class MessagesService {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly audit: AuditLogger,
+    private readonly stepUp: StepUpService,
   ) {}
 
   async create(site: string, author: string, text: string): Promise<Message> {
@@ -69,26 +72,42 @@ export class MessagesService {
   /**
    * The message if it is on the caller's site and the caller wrote it or is that site's admin;
    * otherwise 404, so others' ids (and other sites') are not revealed.
+   * An admin reading another author's message is audited (`requestId` goes into the event).
    */
-  async findVisible(id: string, caller: Principal): Promise<Message> {
-    return toMessage(await this.findEntity(id, caller));
+  async findVisible(id: string, caller: Principal, requestId?: string): Promise<Message> {
+    const entity = await this.findEntity(id, caller);
+    const stepUp = this.adminAccess(entity, caller, 'admin.messages.read', requestId);
+    if (stepUp) this.audit.record(caller, this.auditEvent('admin.messages.read', entity, stepUp), requestId);
+    return toMessage(entity);
   }
 
-  /** `requestId` goes into the audit event written when an admin deletes another author's message. */
+  /** The same, and an admin deleting another author's message is audited. */
   async remove(id: string, caller: Principal, requestId?: string): Promise<void> {
     const entity = await this.findEntity(id, caller);
+    const stepUp = this.adminAccess(entity, caller, 'admin.messages.delete', requestId);
     await this.messages.delete({ id: entity.id });
-    if (entity.author !== caller.sub) {
-      this.audit.record(
-        caller,
-        {
-          action: 'admin.messages.delete',
-          author: entity.author,
-          messageId: entity.id,
-        },
-        requestId,
-      );
-    }
+    if (stepUp)
+      this.audit.record(caller, this.auditEvent('admin.messages.delete', entity, stepUp), requestId);
+  }
+
+  /**
+   * Undefined for the caller's own message, which never needs step-up. Another author's message
+   * (only an admin gets this far) is an admin action: 401 unless the sign-in meets `ADMIN_ACR_VALUES`
+   * and `ADMIN_MAX_AGE`, known only now that the message is.
+   */
+  private adminAccess(
+    entity: MessageEntity,
+    caller: Principal,
+    action: AuditAction,
+    requestId: string | undefined,
+  ): StepUpOutcome | undefined {
+    if (entity.author === caller.sub) return undefined;
+    const attempt = { action, author: entity.author, messageId: entity.id, requestId };
+    return this.stepUp.requireForAdmin(caller, attempt);
+  }
+
+  private auditEvent(action: AuditAction, entity: MessageEntity, stepUp: StepUpOutcome): AuditEvent {
+    return { action, author: entity.author, messageId: entity.id, stepUp };
   }
 
   private async findEntity(rawId: string, caller: Principal): Promise<MessageEntity> {

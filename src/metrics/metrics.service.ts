@@ -19,6 +19,7 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly requestDuration: Histogram<'method' | 'route' | 'status' | 'site'>;
   private readonly authOutcomes: Counter<'outcome' | 'code' | 'reason' | 'site'>;
   private readonly rateLimited: Counter<'limit'>;
+  private readonly stepUpChallenges: Counter<'reason'>;
 
   constructor(keys: SigningKeysService, cache: VerifiedTokenCache, dataSource: DataSource) {
     const registers = [this.registry];
@@ -42,6 +43,12 @@ export class MetricsService implements OnApplicationShutdown {
       labelNames: ['limit'],
       registers,
     });
+    this.stepUpChallenges = new Counter({
+      name: 'step_up_challenges_total',
+      help: 'Admin actions answered 401 insufficient_user_authentication (RFC 9470), by reason',
+      labelNames: ['reason'],
+      registers,
+    });
     registerStateMetrics(registers, keys, cache, dataSource);
   }
 
@@ -56,6 +63,8 @@ export class MetricsService implements OnApplicationShutdown {
       this.rateLimited.inc({ limit: refusal.reason });
     } else if (refusal) {
       this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason, site });
+      if (refusal.code === 'insufficient_user_authentication')
+        this.stepUpChallenges.inc({ reason: refusal.reason });
     } else if ((request as FastifyRequest & AuthenticatedRequest).principal) {
       this.authOutcomes.inc({ outcome: 'accepted', code: '', reason: '', site });
     }

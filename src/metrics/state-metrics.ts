@@ -25,6 +25,26 @@ export function registerStateMetrics(
   cache: VerifiedTokenCache,
   dataSource: DataSource,
 ): void {
+  // Totals are kept by their owner; a counter here reports the owner's figure at each scrape.
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
   // By issuer (sites on one authorization server share its keys).
   const issuers = () => keys.all();
   new Counter({
@@ -65,32 +85,17 @@ export function registerStateMetrics(
       for (const set of issuers()) this.set({ issuer: set.issuer }, (set.status().lastSuccessAt ?? 0) / 1000);
     },
   });
-  new Counter({
-    name: 'token_cache_hits_total',
-    help: 'Verified-token cache hits (no signature check needed)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(cache.hits);
-    },
-  });
-  new Counter({
-    name: 'token_cache_misses_total',
-    help: 'Verified-token cache misses (then full verification, or a 400 for a malformed token)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(cache.misses);
-    },
-  });
-  new Gauge({
-    name: 'token_cache_entries',
-    help: 'Tokens currently in the verified-token cache',
-    registers,
-    collect() {
-      this.set(cache.size);
-    },
-  });
+  counter(
+    'token_cache_hits_total',
+    'Verified-token cache hits (no signature check needed)',
+    () => cache.hits,
+  );
+  counter(
+    'token_cache_misses_total',
+    'Verified-token cache misses (then full verification, or a 400 for a malformed token)',
+    () => cache.misses,
+  );
+  gauge('token_cache_entries', 'Tokens currently in the verified-token cache', () => cache.size);
   new Gauge({
     name: 'db_pool_connections',
     help: 'Database connections by state (PostgreSQL pool; SQLite has one connection)',

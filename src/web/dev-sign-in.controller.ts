@@ -12,7 +12,7 @@ import { Public } from '../auth/decorators/public.decorator.js';
 import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { tokenEndpointOf } from '../dev-issuer/issuer-url.js';
-import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-claims.js';
+import { DEFAULT_DEV_CLIENT_ID, SECOND_FACTOR_SIGN_IN } from '../dev-issuer/okta-claims.js';
 import { DevTokenDto } from './dto/dev-token.dto.js';
 import { LoopbackHostGuard } from './loopback-host.guard.js';
 import { devSignInEnabled, WEB_SCOPES } from './web-config.js';
@@ -58,6 +58,11 @@ export class DevSignInController {
       sub: body.sub,
     });
     if (body.groups.length > 0) form.set('groups', body.groups.join(','));
+    if (body.secondFactor === true) {
+      form.set('acr', SECOND_FACTOR_SIGN_IN.acr);
+      form.set('amr', SECOND_FACTOR_SIGN_IN.amr.join(','));
+      form.set('auth_time', String(Math.floor(Date.now() / 1000)));
+    }
     const answer = await fetch(tokenEndpointOf(site.issuer), {
       method: 'POST',
       headers: { accept: 'application/json' },

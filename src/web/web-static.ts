@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The page's files: compiled .ts plus copied assets in dist/web/public. Resolved from the entry
- * point's folder (`dist/`), which is the same for dist/main.js and the dist/server.js bundle.
+ * point's folder (`dist/`).
  */
 export function webRoot(entryUrl: string): string {
   return join(dirname(fileURLToPath(entryUrl)), 'web', 'public');
@@ -37,7 +37,7 @@ const SECURITY_HEADERS: Record<string, string> = {
  * The demo page at `/`. Fastify serves these files directly, outside Nest's guards, so they are
  * public. The page's own few files are registered one route each (`wildcard: false`), leaving
  * every other path to Nest. The vendor packages hold over 1,300 files: one wildcard route per
- * prefix serves them, since a route per file made start-up about 0.4 s slower (and a missing
+ * prefix serves them, since a route per file slows start-up (and a missing
  * file under a prefix still answers the API's JSON 404).
  */
 export async function registerWebStatic(app: NestFastifyApplication, root: string): Promise<void> {

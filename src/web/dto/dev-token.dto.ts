@@ -1,4 +1,13 @@
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import { DEV_SCOPES } from '../web-config.js';
 
 export class DevTokenDto {
@@ -23,4 +32,9 @@ export class DevTokenDto {
   @IsString({ message: 'site must be a site id' })
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'site must be a site id' })
   site?: string;
+
+  /** "Signed in with a second factor": the token gets `acr`, `amr` and `auth_time` (now), for step-up. */
+  @IsOptional()
+  @IsBoolean({ message: 'secondFactor must be true or false' })
+  secondFactor?: boolean;
 }

@@ -1,5 +1,11 @@
 import type { Message, MessagePage } from '../../messages/message.js';
-import { explainApiError, needsSignIn, type ApiFailure } from './api-errors.js';
+import {
+  explainApiError,
+  needsSignIn,
+  stepUpChallenge,
+  type ApiFailure,
+  type StepUpChallenge,
+} from './api-errors.js';
 
 /** An API call that failed; `message` is already in plain words for the person. */
 export class ApiError extends Error {
@@ -11,7 +17,14 @@ export class ApiError extends Error {
   get needsSignIn(): boolean {
     return needsSignIn(this.failure);
   }
+  /** The new sign-in the API asks for before an admin action (RFC 9470), if that is what failed. */
+  get stepUp(): StepUpChallenge | undefined {
+    return stepUpChallenge(this.failure);
+  }
 }
+
+/** Asks the person to sign in again as the challenge says; true once a new token is held. */
+export type StepUpHandler = (challenge: StepUpChallenge, explanation: string) => Promise<boolean>;
 
 export interface Me {
   site: string;
@@ -22,14 +35,22 @@ export interface Me {
   groups: string[];
   isAdmin: boolean;
   expiresAt: string;
+  acr: string | null;
+  auth_time: number | null;
 }
 
 // The API's own response types. Type-only, so the page's compiled module imports nothing from them.
 export type { Message, MessagePage };
 
-/** Calls the API on this origin with `Authorization: Bearer <access token>`. */
+/**
+ * Calls the API on this origin with `Authorization: Bearer <access token>`. A step-up challenge is
+ * handed to `stepUp`; once it has a new token, the call is made again, once.
+ */
 export class ApiClient {
-  constructor(private readonly accessToken: () => Promise<string | undefined>) {}
+  constructor(
+    private readonly accessToken: () => Promise<string | undefined>,
+    private readonly stepUp?: StepUpHandler,
+  ) {}
 
   me(): Promise<Me> {
     return this.call<Me>('GET', '/api/me');
@@ -51,7 +72,18 @@ export class ApiClient {
     return this.call<void>('DELETE', `/api/messages/${encodeURIComponent(id)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+    try {
+      return await this.send<T>(method, path, body);
+    } catch (error) {
+      const challenge = error instanceof ApiError ? error.stepUp : undefined;
+      if (challenge === undefined || retried || !this.stepUp) throw error;
+      if (!(await this.stepUp(challenge, (error as ApiError).message))) throw error;
+      return this.call<T>(method, path, body, true);
+    }
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const token = await this.accessToken();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;

@@ -1,4 +1,4 @@
-import { explainApiError, needsSignIn, parseChallenge } from './api-errors.js';
+import { explainApiError, needsSignIn, parseChallenge, stepUpChallenge } from './api-errors.js';
 
 describe('plain-words API errors', () => {
   it('reads the parameters of a bearer challenge', () => {
@@ -30,6 +30,28 @@ describe('plain-words API errors', () => {
     expect(explainApiError({ status: 403, message: 'requires one of the groups: Admins' })).toMatch(
       /^Only administrators can do this.*Admins/,
     );
+  });
+
+  it('reads a step-up challenge (RFC 9470), explains it, and keeps the session', () => {
+    const failure = {
+      status: 401,
+      wwwAuthenticate:
+        'Bearer realm="api", error="insufficient_user_authentication", error_description="this action needs a sign-in within the last 900 seconds", acr_values="urn:okta:loa:2fa:any phr", max_age="900"',
+    };
+    expect(stepUpChallenge(failure)).toEqual({ acrValues: ['urn:okta:loa:2fa:any', 'phr'], maxAge: 900 });
+    expect(needsSignIn(failure)).toBe(false);
+    expect(explainApiError(failure)).toBe(
+      'This admin action needs you to have signed in with a second factor, within the last 15 minutes. Sign in again to continue.',
+    );
+    const ageOnly = {
+      status: 401,
+      wwwAuthenticate: 'Bearer realm="api", error="insufficient_user_authentication", max_age="5"',
+    };
+    expect(stepUpChallenge(ageOnly)).toEqual({ acrValues: [], maxAge: 5 });
+    expect(explainApiError(ageOnly)).toBe(
+      'This admin action needs you to have signed in within the last 5 seconds. Sign in again to continue.',
+    );
+    expect(stepUpChallenge({ status: 401, wwwAuthenticate: 'Bearer realm="api"' })).toBeUndefined();
   });
 
   it('explains an unreachable or unavailable server', () => {

@@ -31,9 +31,44 @@ function retryHint(retryAfter: string | null | undefined): string {
     : 'Try again shortly.';
 }
 
-/** True when the person has to sign in again before anything else can work. */
+/** RFC 9470: what a new sign-in must satisfy for the API to allow an admin action. */
+export interface StepUpChallenge {
+  acrValues: string[];
+  /** Seconds. */
+  maxAge: number | undefined;
+}
+
+/** The step-up the API asked for, when this failure is `insufficient_user_authentication`. */
+export function stepUpChallenge(failure: ApiFailure): StepUpChallenge | undefined {
+  if (failure.status !== 401) return undefined;
+  const challenge = parseChallenge(failure.wwwAuthenticate);
+  if (challenge.error !== 'insufficient_user_authentication') return undefined;
+  const maxAge = Number(challenge.max_age);
+  return {
+    acrValues: (challenge.acr_values ?? '').split(' ').filter((value) => value !== ''),
+    maxAge: challenge.max_age !== undefined && Number.isInteger(maxAge) && maxAge >= 0 ? maxAge : undefined,
+  };
+}
+
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? '' : 's'}`;
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
+
+/** Why the API asks for a new sign-in, in words: "… a second factor, within the last 15 minutes …". */
+export function explainStepUp({ acrValues, maxAge }: StepUpChallenge): string {
+  const how = acrValues.length > 0 ? ' with a second factor' : '';
+  const when = maxAge === undefined ? '' : `${how ? ',' : ''} within the last ${duration(maxAge)}`;
+  return `This admin action needs you to have signed in${how}${when}. Sign in again to continue.`;
+}
+
+/**
+ * True when the person has to sign in again before anything else can work. A step-up challenge is
+ * not that: the session still works for everything but the admin action.
+ */
 export function needsSignIn(failure: ApiFailure): boolean {
-  return failure.status === 401;
+  return failure.status === 401 && stepUpChallenge(failure) === undefined;
 }
 
 export function explainApiError(failure: ApiFailure): string {
@@ -45,6 +80,8 @@ export function explainApiError(failure: ApiFailure): string {
     case 400:
       return `The server did not accept that request.${detail}`;
     case 401: {
+      const stepUp = stepUpChallenge(failure);
+      if (stepUp) return explainStepUp(stepUp);
       const description = challenge.error_description ?? failure.message ?? '';
       if (/expired/i.test(description)) return 'Your session has expired. Please sign in again.';
       if (challenge.error === 'invalid_token') {

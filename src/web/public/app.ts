@@ -4,6 +4,7 @@ import { resumeDevSession, showDevSignIn } from './dev-sign-in.js';
 import { byId, el, show } from './dom.js';
 import { isSessionLost, MessagesView } from './messages-view.js';
 import { oktaSignIn } from './okta-sign-in.js';
+import { askToStepUp } from './step-up-prompt.js';
 import type { Session, WebConfig } from './session.js';
 
 const notice = byId('notice');
@@ -66,7 +67,11 @@ async function start(): Promise<void> {
   session = await signIn(config);
   // What was said before signing in ("You have signed out.", why the last session ended) is over now.
   say('');
-  const api = new ApiClient(() => session?.accessToken() ?? Promise.resolve(undefined));
+  const api = new ApiClient(
+    () => session?.accessToken() ?? Promise.resolve(undefined),
+    (challenge, explanation) =>
+      askToStepUp(explanation, () => session?.stepUp(challenge) ?? Promise.resolve(false)),
+  );
   const onError = (error: unknown): void => {
     if (isSessionLost(error)) sessionLost((error as ApiError).message);
   };

@@ -5,24 +5,50 @@ import type { Session, WebConfig } from './session.js';
 type DevConfig = Extract<WebConfig, { mode: 'development' }>;
 
 const STORAGE_KEY = 'messages-demo.dev-token';
+/** Who signed in, with which scopes and groups: a step-up signs the same person in again. */
+const REQUEST_KEY = 'messages-demo.dev-sign-in';
+
+interface DevSignIn {
+  sub: string;
+  scopes: string[];
+  groups: string[];
+  secondFactor: boolean;
+  /** With several sites, the one picked. */
+  site?: string;
+}
 
 /** Development only: the token lives in this tab's sessionStorage until sign-out or expiry. */
-function devSession(token: string): Session {
+function devSession(token: string, signIn: DevSignIn): Session {
   sessionStorage.setItem(STORAGE_KEY, token);
+  sessionStorage.setItem(REQUEST_KEY, JSON.stringify(signIn));
+  const forget = () => {
+    sessionStorage.removeItem(STORAGE_KEY);
+    sessionStorage.removeItem(REQUEST_KEY);
+  };
   return {
     accessToken: () => Promise.resolve(sessionStorage.getItem(STORAGE_KEY) ?? undefined),
     signOut: () => {
-      sessionStorage.removeItem(STORAGE_KEY);
+      forget();
       window.location.reload();
       return Promise.resolve();
     },
-    forget: () => sessionStorage.removeItem(STORAGE_KEY),
+    forget,
+    // The development issuer has no second factor to ask for: signing in again "with" one stands in.
+    stepUp: () =>
+      requestToken({ ...signIn, secondFactor: true }).then(
+        (fresh) => {
+          sessionStorage.setItem(STORAGE_KEY, fresh);
+          return true;
+        },
+        () => false,
+      ),
   };
 }
 
 export function resumeDevSession(): Session | undefined {
   const token = sessionStorage.getItem(STORAGE_KEY);
-  return token === null ? undefined : devSession(token);
+  const signIn = sessionStorage.getItem(REQUEST_KEY);
+  return token === null || signIn === null ? undefined : devSession(token, JSON.parse(signIn) as DevSignIn);
 }
 
 function checkbox(name: string, value: string, checked: boolean, label: string): HTMLLabelElement {
@@ -78,6 +104,12 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
       ...config.devScopes.map((scope) => checkbox('scope', scope, true, scope)),
     ),
     groups,
+    el(
+      'fieldset',
+      {},
+      el('legend', {}, 'Sign-in'),
+      checkbox('second-factor', 'yes', false, 'Signed in with a second factor (acr, amr, auth_time)'),
+    ),
     el('button', { type: 'submit', id: 'dev-sign-in-button' }, 'Sign in'),
     error,
   );
@@ -91,11 +123,17 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
         [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map(
           (input) => input.value,
         );
-      const chosenSite = config.sites.length > 0 ? site.value : undefined;
-      void requestToken(user.value.trim(), picked('scope'), picked('group'), chosenSite).then(
+      const signIn = {
+        sub: user.value.trim(),
+        scopes: picked('scope'),
+        groups: picked('group'),
+        secondFactor: picked('second-factor').length > 0,
+        site: config.sites.length > 0 ? site.value : undefined,
+      };
+      void requestToken(signIn).then(
         (token) => {
           show(container, false);
-          resolve(devSession(token));
+          resolve(devSession(token, signIn));
         },
         (reason: unknown) => {
           error.textContent = reason instanceof Error ? reason.message : String(reason);
@@ -106,18 +144,13 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
   });
 }
 
-async function requestToken(
-  sub: string,
-  scopes: string[],
-  groups: string[],
-  site: string | undefined,
-): Promise<string> {
+async function requestToken(signIn: DevSignIn): Promise<string> {
   let response: Response;
   try {
     response = await fetch('/api/dev/token', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ sub, scopes, groups, site }),
+      body: JSON.stringify(signIn),
     });
   } catch {
     throw new Error(explainApiError({ status: 0 }));

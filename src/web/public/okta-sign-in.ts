@@ -11,8 +11,12 @@ interface OktaAuth {
   isAuthenticated(): Promise<boolean>;
   getAccessToken(): string | undefined;
   signOut(): Promise<unknown>;
+  token: {
+    getWithPopup(params: Record<string, unknown>): Promise<{ tokens: unknown }>;
+  };
   tokenManager: {
     clear(): void;
+    setTokens(tokens: unknown): void;
     on(event: 'error', handler: (error: unknown) => void): void;
   };
 }
@@ -101,5 +105,20 @@ export async function oktaSignIn(
       await authClient.signOut();
     },
     forget: () => authClient.tokenManager.clear(),
+    // RFC 9470 step-up: Okta's sign-in page in a pop-up, with the challenge's acr_values and max_age
+    // (Okta Auth JS token parameters), so the page and its state stay as they are.
+    stepUp: async ({ acrValues, maxAge }) => {
+      try {
+        const { tokens } = await authClient.token.getWithPopup({
+          scopes: config.scopes,
+          ...(acrValues.length > 0 ? { acrValues: acrValues.join(' ') } : {}),
+          ...(maxAge === undefined ? {} : { maxAge }),
+        });
+        authClient.tokenManager.setTokens(tokens);
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
 }

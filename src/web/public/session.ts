@@ -1,3 +1,5 @@
+import type { StepUpChallenge } from './api-errors.js';
+
 /** A signed-in person, however they signed in. */
 export interface Session {
   /** The current access token; undefined once it is gone (signed out, expired, not renewed). */
@@ -6,6 +8,11 @@ export interface Session {
   signOut(): Promise<void>;
   /** Drops the tokens held in this tab, after the API said they are no longer good. */
   forget(): void;
+  /**
+   * Signs in again as a step-up challenge asks (RFC 9470: `acr_values`, `max_age`); true once the
+   * new token is held. Called from a click, so a sign-in pop-up is allowed.
+   */
+  stepUp(challenge: StepUpChallenge): Promise<boolean>;
 }
 
 /** The page's runtime configuration, from `GET /api/web-config`. */
