@@ -182,3 +182,37 @@ describe('several sites: readiness', () => {
     }
   });
 });
+
+describe('several sites: step-up for admin actions', () => {
+  let env: SitesTestEnv;
+  const TWO_FACTOR = 'urn:okta:loa:2fa:any';
+
+  beforeAll(async () => {
+    // ADMIN_ACR_VALUES is every site's unless the site sets its own.
+    env = await startSitesTestEnv(
+      { ADMIN_ACR_VALUES: 'urn:example:hardware-key' },
+      { 'site-b': { adminAcrValues: [] }, 'site-c': { adminAcrValues: [TWO_FACTOR], adminMaxAge: 300 } },
+    );
+  });
+  afterAll(() => env.close());
+
+  const adminList = (site: SiteId, claims: Record<string, unknown> = {}) =>
+    request(env.api.server)
+      .get('/api/admin/messages')
+      .set(
+        'Authorization',
+        `Bearer ${env.token(site, { claims: { sub: `admin@${site}`, groups: [`${site} admins`], ...claims } })}`,
+      );
+
+  it("asks each site's admins for that site's sign-in strength", async () => {
+    const a = await adminList('site-a').expect(401);
+    expect(a.headers['www-authenticate']).toContain('error="insufficient_user_authentication"');
+    expect(a.headers['www-authenticate']).toContain('acr_values="urn:example:hardware-key"');
+    await adminList('site-b').expect(200);
+    const c = await adminList('site-c').expect(401);
+    expect(c.headers['www-authenticate']).toContain(`acr_values="${TWO_FACTOR}", max_age="300"`);
+    const now = Math.floor(Date.now() / 1000);
+    await adminList('site-c', { acr: TWO_FACTOR, auth_time: now - 10 }).expect(200);
+    await adminList('site-a', { acr: TWO_FACTOR, auth_time: now - 10 }).expect(401);
+  });
+});

@@ -7,7 +7,17 @@ const ISSUER = 'https://example.okta.com/oauth2/cms';
 const OTHER = 'https://example.okta.com/oauth2/shop';
 
 function site(id: string, issuer: string, audiences: string[]): ResolvedSite {
-  return { id, issuer, audiences, clientIds: [], adminGroups: [], groupsClaim: 'groups', corsOrigins: [] };
+  const adminStepUp = { acrValues: [], maxAgeSeconds: undefined };
+  return {
+    id,
+    issuer,
+    audiences,
+    clientIds: [],
+    adminGroups: [],
+    groupsClaim: 'groups',
+    corsOrigins: [],
+    adminStepUp,
+  };
 }
 
 const sites = [

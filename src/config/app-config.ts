@@ -12,6 +12,8 @@ export interface SiteConfig {
   groupsClaim: string;
   adminGroups: string[];
   corsOrigins: string[];
+  /** What admin actions on this site need of the sign-in (ADMIN_ACR_VALUES/ADMIN_MAX_AGE, or the site's own). */
+  adminStepUp: StepUpRequirement;
 }
 
 /** A site whose issuer is known: what the auth module runs with. */

@@ -59,6 +59,7 @@ describe('sites without SITES_FILE', () => {
         groupsClaim: 'okta_groups',
         adminGroups: ['Admins', 'Editors'],
         corsOrigins: ['https://app.example.com'],
+        adminStepUp: { acrValues: [], maxAgeSeconds: undefined },
       },
     ]);
   });
@@ -87,6 +88,21 @@ describe('SITES_FILE', () => {
       CORS_ORIGINS: 'http://localhost:8080,https://a.example.com',
     });
     expect(config.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:8080']);
+  });
+
+  it("gives each site its own admin step-up, or ADMIN_ACR_VALUES' and ADMIN_MAX_AGE's", () => {
+    const config = loadConfig({
+      SITES_FILE: sitesFile([
+        site('a'),
+        site('b', { adminAcrValues: ['urn:okta:loa:2fa:any'], adminMaxAge: 60 }),
+      ]),
+      ADMIN_ACR_VALUES: 'urn:example:hw',
+      ADMIN_MAX_AGE: '600',
+    });
+    expect(config.sites.map((s) => s.adminStepUp)).toEqual([
+      { acrValues: ['urn:example:hw'], maxAgeSeconds: 600 },
+      { acrValues: ['urn:okta:loa:2fa:any'], maxAgeSeconds: 60 },
+    ]);
   });
 
   it('allows two sites on one issuer with different audiences', () => {
@@ -132,6 +148,21 @@ describe('SITES_FILE', () => {
       'a bad groups claim',
       [site('a', { groupsClaim: 'my groups' })],
       'site "a": groupsClaim must be a claim name',
+    ],
+    [
+      'a bad acr value',
+      [site('a', { adminAcrValues: ['two words'] })],
+      'site "a": adminAcrValues must list acr values',
+    ],
+    [
+      'a bad max age',
+      [site('a', { adminMaxAge: '300' })],
+      'site "a": adminMaxAge must be a whole number of seconds',
+    ],
+    [
+      'a max age of 0',
+      [site('a', { adminMaxAge: 0 })],
+      'site "a": adminMaxAge must be a whole number of seconds',
     ],
     ['an unknown field', [site('a', { adminGroup: ['x'] })], 'site 1 has an unknown field "adminGroup"'],
     ['an empty array', [], 'must hold a JSON array of one or more sites'],

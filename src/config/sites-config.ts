@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { SiteConfig } from './app-config.js';
+import type { SiteConfig, StepUpRequirement } from './app-config.js';
 import { ConfigError, list, read, type Env } from './env.js';
 import { checkClaimName, checkIssuer, checkOrigin } from './issuer-config.js';
+import { adminStepUp, checkAcrValues, checkMaxAge } from './step-up-config.js';
 
 /** The id of the one site the single-site variables make. */
 export const DEFAULT_SITE_ID = 'default';
@@ -22,6 +23,8 @@ const SITE_KEYS = new Set([
   'adminGroups',
   'groupsClaim',
   'corsOrigins',
+  'adminAcrValues',
+  'adminMaxAge',
 ]);
 
 export interface SitesSection {
@@ -40,7 +43,7 @@ export function loadSites(env: Env, production: boolean): SitesSection {
       `SITES_FILE is set, so ${alsoSet.join(', ')} must not be (each site states its own in ${file})`,
     );
   }
-  const sites = parseSitesFile(file, readSitesFile(file), production);
+  const sites = parseSitesFile(file, readSitesFile(file), production, adminStepUp(env));
   const extra = read(env, 'CORS_ORIGINS') === undefined ? [] : corsOriginsVariable(env);
   return { sites, corsOrigins: [...new Set([...sites.flatMap((site) => site.corsOrigins), ...extra])] };
 }
@@ -58,6 +61,7 @@ function singleSite(env: Env): SitesSection {
     groupsClaim: checkClaimName('OKTA_GROUPS_CLAIM', read(env, 'OKTA_GROUPS_CLAIM') ?? 'groups'),
     adminGroups: list(env, 'ADMIN_GROUPS', ['Admins']),
     corsOrigins,
+    adminStepUp: adminStepUp(env),
   };
   return { sites: [site], corsOrigins };
 }
@@ -84,12 +88,17 @@ function readSitesFile(file: string): unknown {
 }
 
 /** Validates the file's sites; the first mistake is one line naming the site and its field. */
-export function parseSitesFile(file: string, json: unknown, production: boolean): SiteConfig[] {
+export function parseSitesFile(
+  file: string,
+  json: unknown,
+  production: boolean,
+  stepUp: StepUpRequirement,
+): SiteConfig[] {
   if (!Array.isArray(json) || json.length === 0) {
     throw new ConfigError(`SITES_FILE ${file} must hold a JSON array of one or more sites`);
   }
   const sites = json.map((entry: unknown, index) =>
-    parseSite(`SITES_FILE ${file}: site ${index + 1}`, entry, production),
+    parseSite(`SITES_FILE ${file}: site ${index + 1}`, entry, production, stepUp),
   );
   const ids = new Set<string>();
   for (const site of sites) {
@@ -110,7 +119,13 @@ export function parseSitesFile(file: string, json: unknown, production: boolean)
   return sites;
 }
 
-function parseSite(where: string, entry: unknown, production: boolean): SiteConfig {
+/** A site without its own adminAcrValues or adminMaxAge takes ADMIN_ACR_VALUES' or ADMIN_MAX_AGE's. */
+function parseSite(
+  where: string,
+  entry: unknown,
+  production: boolean,
+  stepUp: StepUpRequirement,
+): SiteConfig {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     throw new ConfigError(`${where} must be an object`);
   }
@@ -153,5 +168,15 @@ function parseSite(where: string, entry: unknown, production: boolean): SiteConf
     corsOrigins: strings('corsOrigins', { required: true }).map((origin) =>
       checkOrigin(`${named}: corsOrigins`, origin),
     ),
+    adminStepUp: {
+      acrValues:
+        site.adminAcrValues === undefined
+          ? stepUp.acrValues
+          : checkAcrValues(`${named}: adminAcrValues`, strings('adminAcrValues', { required: true })),
+      maxAgeSeconds:
+        site.adminMaxAge === undefined
+          ? stepUp.maxAgeSeconds
+          : checkMaxAge(`${named}: adminMaxAge`, site.adminMaxAge),
+    },
   };
 }
