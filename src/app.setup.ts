@@ -40,6 +40,10 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
   const headers = apiSecurityHeaders(securityHeaders(config));
   const { bodyLimitBytes, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config.http;
   return new FastifyAdapter({
+    // proxy-addr: X-Forwarded-For is read only from these peers, and `request.ip` is its rightmost
+    // address that is not one of them. Fastify then also believes their X-Forwarded-Host and
+    // -Proto (`request.hostname`, `request.protocol`), which nothing here reads.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: bodyLimitBytes,
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
@@ -97,8 +101,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
+    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
     maxAge: 600,
     // In preParsing (still before any body is read) rather than Nest's onRequest hook, which runs
     // before every hook of this app: the JSON answer above must come first.

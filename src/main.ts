@@ -34,9 +34,9 @@ function exitWithinGrace(): void {
   }
 }
 
-/** An invalid environment: one line naming the variable, exit 1, nothing after it. */
+/** An invalid environment: a line naming the variable for each problem, exit 1, nothing after it. */
 function exitOnConfigError(error: ConfigError): never {
-  process.stderr.write(`Configuration error: ${error.message}\n`);
+  for (const line of error.message.split('\n')) process.stderr.write(`Configuration error: ${line}\n`);
   process.exit(1);
 }
 

@@ -83,6 +83,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       PORT: '0',
       METRICS_PORT: 'off',
       LOG_LEVEL: 'info',
+      TRUST_PROXY: '127.0.0.1',
     });
   });
 
@@ -136,8 +137,10 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(generatedId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await call('GET', `/api/messages?access_token=${alice}`)).status).toBe(400);
 
+    // Through a trusted proxy: the client it forwards is the one logged and audited.
     const listed = await call('GET', '/api/admin/messages?author=alice%40example.com', admin, undefined, {
       'X-Request-Id': 'admin-read-1',
+      'X-Forwarded-For': '203.0.113.9',
     });
     expect(listed.status).toBe(200);
     const removed = await call('DELETE', `/api/messages/${id}`, admin, undefined, {
@@ -164,6 +167,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       site: 'default',
       sub: 'alice@example.com',
       cid: 'spa-client',
+      client: '127.0.0.1',
     });
     expect(typeof first.durationMs).toBe('number');
     const byId = requests.find(
@@ -192,9 +196,11 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       actor: 'root@example.com',
       author: 'alice@example.com',
       reqId: 'admin-read-1',
+      client: '203.0.113.9',
       stepUp: 'not_required',
       actorAcr: null,
     });
+    expect(requests.find((line) => line.reqId === 'admin-read-1')).toMatchObject({ client: '203.0.113.9' });
     expect(audit[1]).toMatchObject({
       context: 'audit',
       action: 'admin.messages.delete',
@@ -203,6 +209,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       author: 'alice@example.com',
       messageId: id,
       reqId: 'admin-del-1',
+      client: '127.0.0.1',
       stepUp: 'not_required',
     });
     for (const event of audit) expect(Date.parse(String(event.at))).not.toBeNaN();
@@ -239,5 +246,24 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     });
     expect(server.output()).not.toContain(misplaced);
     expect(server.output()).not.toContain('access_token');
+  });
+
+  it("names a 400's bad fields in its line, and logs Swagger UI's page and assets only at debug", async () => {
+    const writer = token({ sub: 'fields@example.com' });
+    const bad = await call(
+      'POST',
+      '/api/messages',
+      writer,
+      { text: 7, colour: 'red' },
+      { 'X-Request-Id': 'bad-body-1' },
+    );
+    expect(bad.status).toBe(400);
+    const docs = await call('GET', '/api/docs', undefined, undefined, { 'X-Request-Id': 'docs-page-1' });
+    expect(docs.status).toBe(200);
+    const line = await waitForLine(server, (entry) => entry.reqId === 'bad-body-1');
+    expect(line.detail).toEqual(expect.stringContaining('text must be a string'));
+    expect(line.detail).toEqual(expect.stringContaining('property colour should not exist'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(logLines(server).some((entry) => entry.reqId === 'docs-page-1')).toBe(false);
   });
 });

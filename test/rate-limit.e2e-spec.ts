@@ -131,4 +131,39 @@ describe('rate limit on refused requests per address', () => {
     expect(blocked.every((answer) => answer.statusCode === 429)).toBe(true);
     expect(cache.misses).toBe(misses);
   });
+
+  it('answers an address over its limit with 429 before reading its body, CORS headers included', async () => {
+    const expired = env.token({ claims: { exp: Math.floor(Date.now() / 1000) - 3600 } });
+    for (let i = 0; i < 20; i++) await from(env.api.app, '127.4.0.1', expired);
+    const { port } = env.api.app.getHttpServer().address() as AddressInfo;
+    // Headers announce a 10 KB body that never comes: the answer cannot wait for it.
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/messages',
+          localAddress: '127.4.0.1',
+          agent: false,
+          headers: {
+            authorization: `Bearer ${env.token()}`,
+            origin: 'http://localhost:8080',
+            'content-type': 'application/json',
+            'content-length': '10000',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expectTooManyRequests(answer);
+    expect(answer.headers['access-control-allow-origin']).toBe('http://localhost:8080');
+  });
 });

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/load-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { CreateMessages1763712000000 } from '../src/database/migrations/1763712000000-create-messages.js';
+import { CreateIdempotencyKeys1764806400000 } from '../src/database/migrations/1764806400000-create-idempotency-keys.js';
 import { startSitesTestEnv, type SiteId, type SitesTestEnv } from './fixtures/sites-test-env.js';
 import { createTestDatabase } from './fixtures/test-database.js';
 
@@ -87,6 +88,31 @@ describe('several sites: messages', () => {
       .expect(200);
   });
 
+  it('keeps Idempotency-Keys per site: the same key from the same person on another site writes a message there', async () => {
+    const send = (site: SiteId) =>
+      request(env.api.server)
+        .post('/api/messages')
+        .set('Authorization', as(site, ALICE))
+        .set('Idempotency-Key', 'same-key-everywhere')
+        .send({ text: 'once per site' })
+        .expect(201);
+    const onA = await send('site-a');
+    const onB = await send('site-b');
+    expect(onB.headers['idempotent-replayed']).toBeUndefined();
+    expect(onB.body.id).not.toBe(onA.body.id);
+    const again = await send('site-a');
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(onA.body.id);
+    await request(env.api.server)
+      .get(`/api/messages/${onB.body.id}`)
+      .set('Authorization', as('site-b', ALICE))
+      .expect(200);
+    await request(env.api.server)
+      .get(`/api/messages/${onB.body.id}`)
+      .set('Authorization', as('site-a', ALICE))
+      .expect(404);
+  });
+
   it("lets a site's admin read and delete others' messages on that site, and nowhere else", async () => {
     const onA = await post('site-a', BOB, 'for the site-a admin');
     const onB = await post('site-b', BOB, 'not for the site-a admin');
@@ -122,19 +148,22 @@ describe('several sites: messages', () => {
 });
 
 describe('the site migration', () => {
-  it('gives messages written before sites existed to the site "default"', async () => {
+  it('gives messages and idempotency keys written before sites existed to the site "default"', async () => {
     const database = await createTestDatabase();
     const options = dataSourceOptions(loadConfig({ DATABASE_URL: database.url }).database);
     try {
       const before = new DataSource({
         ...options,
-        migrations: [CreateMessages1763712000000],
+        migrations: [CreateMessages1763712000000, CreateIdempotencyKeys1764806400000],
         migrationsRun: false,
       });
       await before.initialize();
       await before.runMigrations();
       await before.query(
         `INSERT INTO messages (id, author, text, created_at) VALUES ('00000000-0000-4000-8000-000000000001', 'alice', 'old', 1)`,
+      );
+      await before.query(
+        `INSERT INTO idempotency_keys (sub, key, body_hash, status, message_id, created_at) VALUES ('alice', 'k', 'h', 'done', '00000000-0000-4000-8000-000000000001', 1)`,
       );
       await before.destroy();
 
@@ -144,6 +173,9 @@ describe('the site migration', () => {
         await after.runMigrations();
         expect(await after.query(`SELECT site, author FROM messages`)).toEqual([
           { site: 'default', author: 'alice' },
+        ]);
+        expect(await after.query(`SELECT site, sub, key FROM idempotency_keys`)).toEqual([
+          { site: 'default', sub: 'alice', key: 'k' },
         ]);
       } finally {
         await after.destroy();

@@ -166,3 +166,20 @@ describe('startup when the issuer cannot give its keys', () => {
     }
   });
 });
+
+describe('startup with a bad TRUST_PROXY', () => {
+  it('exits 1 with one line per bad entry, each naming TRUST_PROXY', () => {
+    const result = start({
+      OKTA_ISSUER: ISSUER,
+      DATABASE_URL: 'sqlite::memory:',
+      METRICS_PORT: 'off',
+      TRUST_PROXY: '10.0.0.1, proxy.internal, 10.0.0.0/40',
+    });
+    expect(result.status).toBe(1);
+    expect(result.lines).toEqual([
+      expect.stringMatching(/^Configuration error: TRUST_PROXY entry "proxy\.internal" is not an IP address/),
+      expect.stringMatching(/^Configuration error: TRUST_PROXY entry "10\.0\.0\.0\/40" has a prefix length/),
+    ]);
+    expect(result.stack).toBe(false);
+  });
+});

@@ -23,7 +23,7 @@ const attempt = {
   action: 'admin.messages.delete',
   author: 'bob',
   messageId: 'm-1',
-  requestId: 'r-1',
+  origin: { requestId: 'r-1', clientAddress: '203.0.113.5' },
 } as const;
 
 describe('StepUpService', () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AuditLogger, type AuditAction } from '../logging/audit.logger.js';
+import type { RequestOrigin } from '../logging/request-origin.decorator.js';
 import { InsufficientUserAuthenticationError } from './bearer-errors.js';
 import type { Principal } from './principal.js';
 import { SitesService } from './sites.service.js';
@@ -11,7 +12,7 @@ export interface StepUpAttempt {
   action: AuditAction;
   author?: string;
   messageId?: string;
-  requestId: string | undefined;
+  origin: RequestOrigin | undefined;
 }
 
 /**
@@ -37,11 +38,11 @@ export class StepUpService {
     if (!stepUpRequired(requirement)) return 'not_required';
     const problem = stepUpProblem(caller, requirement, nowSeconds, this.tolerance);
     if (!problem) return 'met';
-    const { action, author, messageId, requestId } = attempt;
+    const { action, author, messageId, origin } = attempt;
     this.audit.record(
       caller,
       { action: 'admin.step_up.challenge', attempted: action, reason: problem.reason, author, messageId },
-      requestId,
+      origin,
     );
     throw new InsufficientUserAuthenticationError(problem.reason, problem.description, requirement);
   }

@@ -5,6 +5,7 @@ import { MissingGroupError } from '../auth/guards/groups.guard.js';
 import { RefusalReason } from '../auth/refusal-reason.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import type { Refusal } from '../logging/request-annotations.js';
+import { IdempotencyConflictError, IdempotencyOutcome } from '../messages/idempotency/idempotency.error.js';
 import { TooManyRequestsError } from '../rate-limit/too-many-requests.error.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
@@ -14,11 +15,15 @@ export interface ErrorResponse {
   message: string;
   headers: Record<string, string>;
   refusal?: Refusal;
+  /** What a reused `Idempotency-Key` led to, for logs and metrics. */
+  idempotency?: IdempotencyOutcome;
   /** Set for what is not the caller's doing: the filter logs it. */
   fault?: 'database' | 'unexpected';
 }
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;
+/** A twin in flight finishes within milliseconds, or is taken over after a lease of seconds. */
+const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
 /** Messages for errors raised by Fastify itself; theirs may quote the request body. */
 const FRAMEWORK_MESSAGES: Record<number, string> = {
@@ -80,6 +85,12 @@ export function describeError(exception: unknown): ErrorResponse {
   }
   if (exception instanceof ServiceUnavailableError) {
     return { status: 503, message: exception.message, headers: retryAfter(exception.retryAfterSeconds) };
+  }
+  if (exception instanceof IdempotencyConflictError) {
+    const { outcome, message } = exception;
+    const status = outcome === IdempotencyOutcome.BodyMismatch ? 422 : 409;
+    const headers = outcome === IdempotencyOutcome.InFlight ? retryAfter(IN_FLIGHT_RETRY_AFTER_SECONDS) : {};
+    return { status, message, headers, idempotency: outcome };
   }
   if (exception instanceof MissingGroupError) {
     const refusal = { code: 'insufficient_group', reason: RefusalReason.InsufficientGroup };

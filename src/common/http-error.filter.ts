@@ -31,14 +31,14 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const { status, headers, refusal, fault, ...described } = describeError(exception);
+    const { status, headers, refusal, fault, idempotency, ...described } = describeError(exception);
     const message = withoutQuery(described.message, request);
     if (fault === 'unexpected')
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
     if (fault === 'database') this.logger.warn(`database unavailable: ${(exception as Error).message}`);
-    annotate(request.raw, { refusal, message });
+    annotate(request.raw, { refusal, message, idempotency });
     void http.getResponse<FastifyReply>().status(status).headers(headers).send(errorBody(status, message));
   }
 }

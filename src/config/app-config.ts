@@ -107,6 +107,8 @@ export interface AppConfig {
   metrics: MetricsConfig;
   rateLimit: RateLimitConfig;
   http: HttpLimitsConfig;
+  /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
+  trustProxy: string[];
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: {
     issuer: string;

@@ -1,19 +1,7 @@
-import { ConfigError, loadConfig } from './load-config.js';
+import { configError } from '../../test/fixtures/config-error.js';
+import { loadConfig } from './load-config.js';
 
 const ISSUER = 'https://dev-123.okta.com/oauth2/default';
-
-/** The one-line ConfigError message loadConfig throws for `env`. */
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const { message } = error as ConfigError;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe('NODE_ENV and the development-only paths', () => {
   it.each([[{}], [{ NODE_ENV: '' }], [{ NODE_ENV: 'development' }], [{ NODE_ENV: 'test' }]])(

@@ -1,20 +1,7 @@
-import { ConfigError, loadConfig } from './load-config.js';
+import { configError } from '../../test/fixtures/config-error.js';
+import { loadConfig } from './load-config.js';
 
 const ISSUER = 'https://dev-123.okta.com/oauth2/default';
-
-/** The ConfigError thrown for `env`; its message must be one line naming `variable`. */
-function configError(env: Record<string, string>, variable: string): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const { message } = error as ConfigError;
-    expect(message).toContain(variable);
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe('loadConfig defaults', () => {
   const config = loadConfig({});

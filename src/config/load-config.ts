@@ -7,12 +7,11 @@ import type {
   LogLevel,
   MetricsConfig,
 } from './app-config.js';
-
 import { ConfigError, integer, read, url, type Env } from './env.js';
 import { listenHost, takesApiPort } from './hosts.js';
+import { trustedProxies } from './proxy-config.js';
 import { loadSites } from './sites-config.js';
 import { adminStepUp } from './step-up-config.js';
-
 export { ConfigError } from './env.js';
 
 function spaClientId(env: Env): string | undefined {
@@ -159,5 +158,6 @@ export function loadConfig(env: Env): AppConfig {
     },
     http: httpLimits(env),
     sitesFile: read(env, 'SITES_FILE'),
+    trustProxy: trustedProxies(env),
   };
 }

@@ -1,16 +1,5 @@
-import { ConfigError, loadConfig } from './load-config.js';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const { message } = error as ConfigError;
-    expect(message).not.toContain('\n');
-    return message;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
+import { configError } from '../../test/fixtures/config-error.js';
+import { loadConfig } from './load-config.js';
 
 describe('admin step-up configuration', () => {
   it('is off by default and when both variables are empty', () => {

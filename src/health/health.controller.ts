@@ -52,7 +52,10 @@ function withoutDriverErrors(details: HealthIndicatorResult): HealthIndicatorRes
 function causes(details: HealthIndicatorResult): string {
   return Object.entries(details)
     .filter(([, detail]) => detail.status !== 'up')
-    .map(([name, detail]) => `${name}: ${String((detail as { message?: unknown }).message ?? detail.status)}`)
+    .map(([name, detail]) => {
+      const { message } = detail as { message?: unknown };
+      return `${name}: ${typeof message === 'string' ? message : 'down'}`;
+    })
     .join('; ');
 }
 

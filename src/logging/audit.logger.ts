@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import type { StepUpOutcome } from '../auth/step-up.js';
+import type { RequestOrigin } from './request-origin.decorator.js';
 import { ROOT_LOGGER } from './root-logger.js';
 
 export type AuditAction =
@@ -28,10 +29,11 @@ export interface AuditEvent {
 export class AuditLogger {
   constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
-  record(actor: Principal, event: AuditEvent, requestId: string | undefined): void {
+  record(actor: Principal, event: AuditEvent, origin: RequestOrigin | undefined): void {
     this.logger.info(
       {
-        reqId: requestId,
+        reqId: origin?.requestId,
+        client: origin?.clientAddress,
         context: 'audit',
         audit: true,
         action: event.action,

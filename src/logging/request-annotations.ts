@@ -15,6 +15,8 @@ export interface RequestAnnotations {
   refusal?: Refusal;
   /** The error message sent (it names the bad fields of a 400). */
   message?: string;
+  /** What an `Idempotency-Key` led to (`replayed`, `body_mismatch`, …); unset for a first write. */
+  idempotency?: string;
 }
 
 const ANNOTATIONS = Symbol('requestAnnotations');

@@ -26,18 +26,21 @@ export class RequestLog {
     if (!this.logger.isLevelEnabled(level)) return;
     const authenticated = request as FastifyRequest & AuthenticatedRequest;
     const principal = authenticated.principal;
-    const { refusal, message } = annotations(request.raw) ?? {};
+    const { refusal, message, idempotency } = annotations(request.raw) ?? {};
     const line = {
       reqId: request.id,
       req: { method: request.method, path: request.url.split('?')[0] },
       route,
       res: { statusCode },
       durationMs: Math.round(elapsedMs * 100) / 100,
+      // The TCP peer, or the client a proxy in TRUST_PROXY forwarded.
+      client: request.ip,
       site: siteOf(authenticated) || undefined,
       sub: principal?.sub,
       cid: principal?.cid ?? undefined,
       refusal: refusal?.reason,
       refusalCode: refusal?.code,
+      idempotency,
       // A refusal's reason says it all; other errors say what was wrong (the fields of a 400).
       detail: refusal ? undefined : message?.slice(0, MAX_MESSAGE_CHARS),
     };

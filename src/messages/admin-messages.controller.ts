@@ -10,7 +10,7 @@ import type { StepUpOutcome } from '../auth/step-up.js';
 import { ApiErrors } from '../docs/api-docs.decorators.js';
 import { MessagePageModel } from '../docs/api-models.js';
 import { AuditLogger } from '../logging/audit.logger.js';
-import { RequestId } from '../logging/request-id.decorator.js';
+import { Origin, type RequestOrigin } from '../logging/request-origin.decorator.js';
 import { AdminListMessagesQuery, DEFAULT_PAGE_SIZE } from './dto/list-messages.query.js';
 import type { MessagePage } from './message.js';
 import { MessagesService } from './messages.service.js';
@@ -37,10 +37,10 @@ export class AdminMessagesController {
   list(
     @CurrentPrincipal() caller: Principal,
     @Query() query: AdminListMessagesQuery,
-    @RequestId() requestId: string,
+    @Origin() origin: RequestOrigin,
     @StepUpResult() stepUp: StepUpOutcome | undefined,
   ): Promise<MessagePage> {
-    this.audit.record(caller, { action: 'admin.messages.list', author: query.author, stepUp }, requestId);
+    this.audit.record(caller, { action: 'admin.messages.list', author: query.author, stepUp }, origin);
     return this.messages.page({
       site: caller.site,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,

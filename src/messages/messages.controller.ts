@@ -14,9 +14,14 @@ import { Scope } from '../auth/decorators/scopes.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors } from '../docs/api-docs.decorators.js';
 import { MessageModel, MessagePageModel } from '../docs/api-models.js';
-import { RequestId } from '../logging/request-id.decorator.js';
+import { ApiIdempotencyKey } from '../docs/idempotency-docs.js';
+import { annotate } from '../logging/request-annotations.js';
+import { Origin, type RequestOrigin } from '../logging/request-origin.decorator.js';
 import { CreateMessageDto } from './dto/create-message.dto.js';
 import { DEFAULT_PAGE_SIZE, ListMessagesQuery } from './dto/list-messages.query.js';
+import { IdempotencyOutcome } from './idempotency/idempotency.error.js';
+import { IdempotencyKey } from './idempotency/idempotency-key.pipe.js';
+import { IdempotentCreateService } from './idempotency/idempotent-create.service.js';
 import type { Message, MessagePage } from './message.js';
 import { MessagesService } from './messages.service.js';
 
@@ -24,7 +29,10 @@ import { MessagesService } from './messages.service.js';
 @ApiTags('messages')
 @Controller('messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly idempotent: IdempotentCreateService,
+  ) {}
 
   @Get()
   @Authenticated(Scope.MessagesRead)
@@ -44,14 +52,31 @@ export class MessagesController {
   @ApiOperation({ summary: 'Post a message (1 to 2000 characters after trimming)' })
   @ApiCreatedResponse({
     type: MessageModel,
-    headers: { Location: { description: 'The new message', schema: { type: 'string' } } },
+    headers: {
+      Location: { description: 'The new message', schema: { type: 'string' } },
+      'Idempotent-Replayed': {
+        description: '`true` when this answers an `Idempotency-Key` seen before: nothing was written',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
   })
+  @ApiIdempotencyKey()
   async create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: CreateMessageDto,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Message> {
-    const message = await this.messages.create(caller.site, caller.sub, body.text);
+    if (key === undefined) {
+      const message = await this.messages.create(caller.site, caller.sub, body.text);
+      void reply.header('Location', `/api/messages/${message.id}`);
+      return message;
+    }
+    const { message, replayed } = await this.idempotent.create(caller.site, caller.sub, body.text, key);
+    if (replayed) {
+      void reply.header('Idempotent-Replayed', 'true');
+      annotate(reply.request.raw, { idempotency: IdempotencyOutcome.Replayed });
+    }
     void reply.header('Location', `/api/messages/${message.id}`);
     return message;
   }
@@ -65,9 +90,9 @@ export class MessagesController {
   get(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
-    @RequestId() requestId: string,
+    @Origin() origin: RequestOrigin,
   ): Promise<Message> {
-    return this.messages.findVisible(id, caller, requestId);
+    return this.messages.findVisible(id, caller, origin);
   }
 
   @Delete(':id')
@@ -80,8 +105,8 @@ export class MessagesController {
   remove(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
-    @RequestId() requestId: string,
+    @Origin() origin: RequestOrigin,
   ): Promise<void> {
-    return this.messages.remove(id, caller, requestId);
+    return this.messages.remove(id, caller, origin);
   }
 }

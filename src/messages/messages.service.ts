@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { StepUpOutcome } from '../auth/step-up.js';
 import { StepUpService } from '../auth/step-up.service.js';
 import { AuditLogger, type AuditAction, type AuditEvent } from '../logging/audit.logger.js';
+import type { RequestOrigin } from '../logging/request-origin.decorator.js';
 import { decodeCursor, encodeCursor, isMessageId, type Cursor } from './cursor.js';
 import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
@@ -29,8 +30,8 @@ export class MessagesService {
     private readonly stepUp: StepUpService,
   ) {}
 
-  async create(site: string, author: string, text: string): Promise<Message> {
-    const entity = this.messages.create({ id: randomUUID(), site, author, text, createdAt: Date.now() });
+  async create(site: string, author: string, text: string, id: string = randomUUID()): Promise<Message> {
+    const entity = this.messages.create({ id, site, author, text, createdAt: Date.now() });
     await this.messages.insert(entity);
     return toMessage(entity);
   }
@@ -69,25 +70,30 @@ export class MessagesService {
     return query.getMany();
   }
 
+  /** A message of the site by id, for answering an `Idempotency-Key` again (its row names the caller). */
+  async findById(site: string, id: string): Promise<Message | undefined> {
+    const entity = await this.messages.findOneBy({ id, site });
+    return entity ? toMessage(entity) : undefined;
+  }
+
   /**
    * The message if it is on the caller's site and the caller wrote it or is that site's admin;
    * otherwise 404, so others' ids (and other sites') are not revealed.
-   * An admin reading another author's message is audited (`requestId` goes into the event).
+   * An admin reading another author's message is audited (`origin` goes into the event).
    */
-  async findVisible(id: string, caller: Principal, requestId?: string): Promise<Message> {
+  async findVisible(id: string, caller: Principal, origin?: RequestOrigin): Promise<Message> {
     const entity = await this.findEntity(id, caller);
-    const stepUp = this.adminAccess(entity, caller, 'admin.messages.read', requestId);
-    if (stepUp) this.audit.record(caller, this.auditEvent('admin.messages.read', entity, stepUp), requestId);
+    const stepUp = this.adminAccess(entity, caller, 'admin.messages.read', origin);
+    if (stepUp) this.audit.record(caller, this.auditEvent('admin.messages.read', entity, stepUp), origin);
     return toMessage(entity);
   }
 
   /** The same, and an admin deleting another author's message is audited. */
-  async remove(id: string, caller: Principal, requestId?: string): Promise<void> {
+  async remove(id: string, caller: Principal, origin?: RequestOrigin): Promise<void> {
     const entity = await this.findEntity(id, caller);
-    const stepUp = this.adminAccess(entity, caller, 'admin.messages.delete', requestId);
+    const stepUp = this.adminAccess(entity, caller, 'admin.messages.delete', origin);
     await this.messages.delete({ id: entity.id });
-    if (stepUp)
-      this.audit.record(caller, this.auditEvent('admin.messages.delete', entity, stepUp), requestId);
+    if (stepUp) this.audit.record(caller, this.auditEvent('admin.messages.delete', entity, stepUp), origin);
   }
 
   /**
@@ -99,10 +105,10 @@ export class MessagesService {
     entity: MessageEntity,
     caller: Principal,
     action: AuditAction,
-    requestId: string | undefined,
+    origin: RequestOrigin | undefined,
   ): StepUpOutcome | undefined {
     if (entity.author === caller.sub) return undefined;
-    const attempt = { action, author: entity.author, messageId: entity.id, requestId };
+    const attempt = { action, author: entity.author, messageId: entity.id, origin };
     return this.stepUp.requireForAdmin(caller, attempt);
   }
 

@@ -19,6 +19,7 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly requestDuration: Histogram<'method' | 'route' | 'status' | 'site'>;
   private readonly authOutcomes: Counter<'outcome' | 'code' | 'reason' | 'site'>;
   private readonly rateLimited: Counter<'limit'>;
+  private readonly idempotency: Counter<'outcome'>;
   private readonly stepUpChallenges: Counter<'reason'>;
 
   constructor(keys: SigningKeysService, cache: VerifiedTokenCache, dataSource: DataSource) {
@@ -43,6 +44,12 @@ export class MetricsService implements OnApplicationShutdown {
       labelNames: ['limit'],
       registers,
     });
+    this.idempotency = new Counter({
+      name: 'idempotent_requests_total',
+      help: 'Requests with a reused Idempotency-Key: replayed (201 again, nothing written), body_mismatch (422), in_flight or message_deleted (409)',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.stepUpChallenges = new Counter({
       name: 'step_up_challenges_total',
       help: 'Admin actions answered 401 insufficient_user_authentication (RFC 9470), by reason',
@@ -58,7 +65,8 @@ export class MetricsService implements OnApplicationShutdown {
     this.requestDuration
       .labels(request.method, route ?? 'unmatched', String(reply.statusCode), site)
       .observe(elapsedMs / 1000);
-    const refusal = annotations(request.raw)?.refusal;
+    const { refusal, idempotency } = annotations(request.raw) ?? {};
+    if (idempotency) this.idempotency.inc({ outcome: idempotency });
     if (refusal?.code === 'rate_limited') {
       this.rateLimited.inc({ limit: refusal.reason });
     } else if (refusal) {

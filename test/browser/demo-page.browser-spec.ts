@@ -183,6 +183,33 @@ describe('demo page in Chromium, development sign-in', () => {
     await page.close();
   });
 
+  it('retries a post whose answer was lost with the same Idempotency-Key, so it is written once', async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, { user: 'dora@example.com' });
+    const keys: (string | undefined)[] = [];
+    await page.route('**/api/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (keys.length > 1) return route.continue();
+      // The message reaches the API and is written; the answer never reaches the page.
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
+    await post(page, 'Sent once, answered twice');
+    await page.locator('#my-messages .message .text', { hasText: 'Sent once' }).waitFor();
+    expect(await myTexts(page)).toEqual(['Sent once, answered twice']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(keys[1]).toBe(keys[0]);
+
+    // The next message gets a key of its own.
+    await post(page, 'A second message');
+    await page.locator('#my-messages .message .text', { hasText: 'A second message' }).waitFor();
+    expect(keys).toHaveLength(3);
+    expect(keys[2]).not.toBe(keys[0]);
+    await page.close();
+  });
+
   it('says so when the server cannot be reached', async () => {
     const page = await browser.newPage();
     await signIn(page, server.url, { user: 'alice@example.com' });

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { dataSourceOptions, migrations } from '../../src/database/data-source-options.js';
 import { createDataSource } from '../../src/database/data-source.factory.js';
 import { createPostgresDatabase, type TestDatabase } from '../fixtures/test-database.js';
 
@@ -28,10 +28,8 @@ describe('PostgreSQL migrations', () => {
     );
     sources.push(...started);
     const applied = await started[0].query<{ name: string }[]>('SELECT name FROM migrations');
-    expect(applied.map((row) => row.name)).toEqual([
-      'CreateMessages1763712000000',
-      'MessagesSite1764892800000',
-    ]);
+    // Each exactly once, in order.
+    expect(applied.map((row) => row.name)).toEqual(migrations.map((migration) => migration.name));
     for (const source of started) {
       await expect(source.query('SELECT count(*) AS n FROM messages')).resolves.toEqual([{ n: '0' }]);
       expect(await source.showMigrations()).toBe(false);

@@ -24,7 +24,8 @@ export class StepUpGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     // @StepUp on a @Public() route is a mistake: refuse rather than let the action through.
     if (!request.principal) throw new MissingTokenError();
-    request.stepUp = this.stepUp.requireForAdmin(request.principal, { action, requestId: request.id });
+    const origin = { requestId: request.id, clientAddress: request.ip };
+    request.stepUp = this.stepUp.requireForAdmin(request.principal, { action, origin });
     return true;
   }
 }

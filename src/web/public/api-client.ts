@@ -64,28 +64,52 @@ export class ApiClient {
     return this.call<MessagePage>('GET', `/api/admin/messages?${pageQuery(cursor, limit)}`);
   }
 
-  post(text: string): Promise<Message> {
-    return this.call<Message>('POST', '/api/messages', { text });
+  /**
+   * One fresh `Idempotency-Key` per message, reused by the retries: a post whose answer was lost
+   * (the connection broke, the server was briefly unavailable) is retried without writing it twice.
+   */
+  async post(text: string): Promise<Message> {
+    const headers = { 'idempotency-key': newIdempotencyKey() };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.call<Message>('POST', '/api/messages', { text }, headers);
+      } catch (error) {
+        if (attempt >= POST_ATTEMPTS || !(error instanceof ApiError) || !retryable(error.failure))
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error.failure)));
+      }
+    }
   }
 
   remove(id: string): Promise<void> {
     return this.call<void>('DELETE', `/api/messages/${encodeURIComponent(id)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+    retried = false,
+  ): Promise<T> {
     try {
-      return await this.send<T>(method, path, body);
+      return await this.send<T>(method, path, body, extraHeaders);
     } catch (error) {
       const challenge = error instanceof ApiError ? error.stepUp : undefined;
       if (challenge === undefined || retried || !this.stepUp) throw error;
       if (!(await this.stepUp(challenge, (error as ApiError).message))) throw error;
-      return this.call<T>(method, path, body, true);
+      return this.call<T>(method, path, body, extraHeaders, true);
     }
   }
 
-  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
     const token = await this.accessToken();
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -109,6 +133,31 @@ export class ApiClient {
       retryAfter: response.headers.get('retry-after'),
     });
   }
+}
+
+/** A post is tried at most this many times. */
+const POST_ATTEMPTS = 3;
+
+/** No answer, the server briefly unavailable, or the first try still in flight (409 with Retry-After). */
+function retryable({ status, retryAfter }: ApiFailure): boolean {
+  return (
+    status === 0 || status === 502 || status === 503 || status === 504 || (status === 409 && !!retryAfter)
+  );
+}
+
+function retryDelayMs({ retryAfter }: ApiFailure): number {
+  const seconds = Number(retryAfter);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) * 1000 : 1000;
+}
+
+/** A random UUID; `crypto.randomUUID` exists only in secure contexts (https, localhost). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function pageQuery(cursor: string | null, limit: number): string {
