@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig, ResolvedConfig } from './config/app-config.js';
 import { listenFailure, type ListenTarget } from './config/listen-failure.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { resolveSites } from './config/resolve-sites.js';
 import { checkDatabase } from './database/startup-check.js';
 import { devIssuerHost } from './dev-issuer/issuer-url.js';
 import { AppLogger } from './logging/app.logger.js';
@@ -50,21 +51,29 @@ async function orExit<T>(start: () => Promise<T>, target?: ListenTarget): Promis
   }
 }
 
-/** Without OKTA_ISSUER (never in production: loadConfig refuses that) the built-in issuer stands in. */
+/**
+ * Sites without an issuer (only without OKTA_ISSUER, or in a development SITES_FILE: never in
+ * production, which loadConfig refuses) get an authorization server of the built-in issuer each.
+ */
 async function resolveIssuer(config: AppConfig): Promise<ResolvedConfig> {
-  if (config.okta.issuer !== undefined) return config as ResolvedConfig;
+  const devSites = config.sites.filter((site) => site.issuer === undefined);
+  if (devSites.length === 0) return resolveSites(config);
   // Loaded only here: oauth2-mock-server is a development dependency.
   const { startDevIssuer } = await import('./dev-issuer/dev-issuer.js');
   const host = devIssuerHost(config.host);
   const target = { hostVariable: 'HOST', portVariable: 'DEV_ISSUER_PORT', host, port: config.devIssuerPort };
+  const servers = devSites.map((site) => ({ name: site.id, audience: site.audiences[0] }));
   const dev = await orExit(
-    () => startDevIssuer({ host, port: config.devIssuerPort, audience: config.okta.audiences[0] }),
+    () => startDevIssuer({ host, port: config.devIssuerPort, audience: servers[0].audience, servers }),
     target,
   );
   return {
-    ...config,
-    okta: { ...config.okta, issuer: dev.issuer },
-    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+    ...resolveSites(config, dev.issuers),
+    devIssuer: {
+      issuer: dev.issuer,
+      tokenEndpoint: dev.tokenEndpoint,
+      sites: devSites.map((site) => site.id),
+    },
   };
 }
 

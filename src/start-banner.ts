@@ -22,15 +22,29 @@ export function startBanner(
   metricsUrl: string | undefined,
 ): string[] {
   const { url, local, note } = listenUrl(api);
+  const serves =
+    config.sitesFile === undefined
+      ? `with issuer ${config.okta.issuer}`
+      : `for ${config.sites.length} site(s) of SITES_FILE ${config.sitesFile}`;
   const lines = [
-    `API listening on ${url}${note} with issuer ${config.okta.issuer}`,
+    `API listening on ${url}${note} ${serves}`,
+    ...(config.sitesFile === undefined
+      ? []
+      : config.sites.map(
+          (site) => `  site ${site.id}: issuer ${site.issuer}, audience ${site.audiences.join(', ')}`,
+        )),
     `  demo page  ${local}/`,
     `  API docs   ${local}/api/docs`,
     metricsUrl === undefined
       ? '  metrics    off (METRICS_PORT=off)'
       : `  metrics    ${metricsUrl}${WILDCARDS.has(config.metrics.host) ? ' (every interface: set METRICS_HOST to keep it private)' : ''}`,
   ];
-  if (config.devIssuer) {
+  if (config.devIssuer && config.sitesFile !== undefined) {
+    lines.push(
+      '  development issuer for the sites without an issuer; get a token for one of them:',
+      '  npm run -s token -- --site <id> --sub alice@example.com [--groups <an admin group of the site>]',
+    );
+  } else if (config.devIssuer) {
     lines.push(
       `  development issuer ${config.devIssuer.issuer} (OKTA_ISSUER is not set)`,
       '  get a token: npm run -s token -- --sub alice@example.com --scopes messages:read,messages:write [--groups Admins]',

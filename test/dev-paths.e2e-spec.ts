@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
 import type { ResolvedConfig } from '../src/config/app-config.js';
+import { resolveSites } from '../src/config/resolve-sites.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { startDevIssuer, type DevIssuer } from '../src/dev-issuer/dev-issuer.js';
 
@@ -48,9 +49,8 @@ describe('development-only paths', () => {
     dev = await startDevIssuer({ host: '127.0.0.1', port: 0, audience: 'api://default' });
     const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
     const config: ResolvedConfig = {
-      ...loaded,
-      okta: { ...loaded.okta, issuer: dev.issuer },
-      devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+      ...resolveSites(loaded, dev.issuers),
+      devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint, sites: ['default'] },
     };
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });

@@ -122,7 +122,14 @@ describe('Idempotency-Key on POST /api/messages', () => {
   it('answers 409 with Retry-After while a twin is in flight, and takes over a key its writer abandoned', async () => {
     const key = freshKey();
     const messageId = '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f';
-    const row = { sub: ALICE, key, bodyHash: bodyHash('hello'), status: 'in_flight' as const, messageId };
+    const row = {
+      site: 'default',
+      sub: ALICE,
+      key,
+      bodyHash: bodyHash('hello'),
+      status: 'in_flight' as const,
+      messageId,
+    };
     await keyRows().insert({ ...row, createdAt: Date.now() });
     const before = await messageCount();
     const busy = await post(alice, { text: 'hello' }, key);

@@ -164,6 +164,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
       req: { method: 'POST', path: '/api/messages' },
       route: '/api/messages',
       res: { statusCode: 201 },
+      site: 'default',
       sub: 'alice@example.com',
       cid: 'spa-client',
       client: '127.0.0.1',
@@ -175,6 +176,8 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(byId.route).toBe('/api/messages/:id');
     expect(requests.find((line) => line.reqId === generatedId)).toMatchObject({
       res: { statusCode: 401 },
+      // Refused after its site was known: the line names it.
+      site: 'default',
       refusal: 'token_expired',
       refusalCode: 'invalid_token',
     });
@@ -189,6 +192,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(audit[0]).toMatchObject({
       context: 'audit',
       action: 'admin.messages.list',
+      site: 'default',
       actor: 'root@example.com',
       author: 'alice@example.com',
       reqId: 'admin-read-1',
@@ -200,6 +204,7 @@ describe('structured logs and audit events (the built server, NODE_ENV=productio
     expect(audit[1]).toMatchObject({
       context: 'audit',
       action: 'admin.messages.delete',
+      site: 'default',
       actor: 'root@example.com',
       author: 'alice@example.com',
       messageId: id,

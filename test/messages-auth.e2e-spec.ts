@@ -184,6 +184,7 @@ describe('messages: scopes, groups and admins', () => {
       expect(response.status).toBe(200);
       const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number };
       expect(response.body).toEqual({
+        site: 'default',
         sub: 'alice@example.com',
         uid: '00u1abcdEFGHijkl2345',
         cid: '0oa-test-spa',

@@ -233,14 +233,16 @@ describe('messages (own)', () => {
     it('pages through every message exactly once when many share a timestamp', async () => {
       const author = 'same-time@example.com';
       const createdAt = Date.now() - 60_000;
+      const site = 'default';
       const rows = Array.from({ length: 57 }, (_, i) => ({
         id: randomUUID(),
+        site,
         author,
         text: `tie ${i}`,
         createdAt,
       }));
-      rows.push({ id: randomUUID(), author, text: 'newer', createdAt: createdAt + 1 });
-      rows.push({ id: randomUUID(), author, text: 'older', createdAt: createdAt - 1 });
+      rows.push({ id: randomUUID(), site, author, text: 'newer', createdAt: createdAt + 1 });
+      rows.push({ id: randomUUID(), site, author, text: 'older', createdAt: createdAt - 1 });
       await env.api.app.get(DataSource).getRepository(MessageEntity).insert(rows);
 
       for (const limit of [1, 7, 20, 100]) {

@@ -162,6 +162,6 @@ describe('signing keys', () => {
     await sleep(retryAfterMs(down));
     expect((await get(env.token())).status).toBe(200);
     expect((await request(api.server).get('/health/ready')).status).toBe(200);
-    expect(api.app.get(SigningKeysService).status().loaded).toBe(true);
+    expect(api.app.get(SigningKeysService).all()[0].status().loaded).toBe(true);
   });
 });

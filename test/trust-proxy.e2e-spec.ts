@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { AppModule } from '../src/app.module.js';
 import { configureApp, createAdapter } from '../src/app.setup.js';
 import type { ResolvedConfig } from '../src/config/app-config.js';
+import { resolveSites } from '../src/config/resolve-sites.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { startDevIssuer, type DevIssuer } from '../src/dev-issuer/dev-issuer.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
@@ -121,9 +122,8 @@ describe('TRUST_PROXY and development-only paths', () => {
       METRICS_PORT: '0',
     });
     const config: ResolvedConfig = {
-      ...loaded,
-      okta: { ...loaded.okta, issuer: dev.issuer },
-      devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+      ...resolveSites(loaded, dev.issuers),
+      devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint, sites: ['default'] },
     };
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(config), { logger: false });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
 import type { ResolvedConfig } from '../src/config/app-config.js';
+import { resolveSites } from '../src/config/resolve-sites.js';
 import { ConfigError, loadConfig } from '../src/config/load-config.js';
 import { startDevIssuer, type DevIssuer } from '../src/dev-issuer/dev-issuer.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
@@ -12,9 +13,8 @@ import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js'
 async function startDevApp(dev: DevIssuer, env: Record<string, string> = {}) {
   const loaded = loadConfig({ DATABASE_URL: 'sqlite::memory:', METRICS_PORT: '0', ...env });
   const config: ResolvedConfig = {
-    ...loaded,
-    okta: { ...loaded.okta, issuer: dev.issuer },
-    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint },
+    ...resolveSites(loaded, dev.issuers),
+    devIssuer: { issuer: dev.issuer, tokenEndpoint: dev.tokenEndpoint, sites: ['default'] },
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
@@ -63,6 +63,7 @@ describe('demo page with the built-in development issuer', () => {
       scopes: ['openid', 'profile', 'email', 'messages:read', 'messages:write'],
       devScopes: ['messages:read', 'messages:write'],
       adminGroups: ['Admins'],
+      sites: [{ id: 'default', adminGroups: ['Admins'] }],
     });
   });
 

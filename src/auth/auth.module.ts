@@ -8,6 +8,7 @@ import { StepUpGuard } from './guards/step-up.guard.js';
 import { MeController } from './me.controller.js';
 import { OktaJwtStrategy } from './okta-jwt.strategy.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { SitesService } from './sites.service.js';
 import { StepUpService } from './step-up.service.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
@@ -19,6 +20,7 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
   controllers: [MeController],
   providers: [
     SigningKeysService,
+    SitesService,
     VerifiedTokenCache,
     OktaJwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
@@ -28,6 +30,6 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
     StepUpService,
     { provide: APP_GUARD, useClass: StepUpGuard },
   ],
-  exports: [SigningKeysService, VerifiedTokenCache, StepUpService],
+  exports: [SigningKeysService, SitesService, VerifiedTokenCache, StepUpService],
 })
 export class AuthModule {}

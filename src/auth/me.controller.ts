@@ -6,6 +6,7 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator.js';
 import type { Principal } from './principal.js';
 
 export interface MeResponse {
+  site: string;
   sub: string;
   uid: string | null;
   cid: string | null;
@@ -27,8 +28,8 @@ export class MeController {
   @ApiOperation({ summary: 'Who the token says the caller is (any valid token)' })
   @ApiOkResponse({ type: MeModel })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
-    const { sub, uid, cid, scopes, groups, isAdmin, exp, acr, authTime } = principal;
+    const { site, sub, uid, cid, scopes, groups, isAdmin, exp, acr, authTime } = principal;
     const expiresAt = new Date(exp * 1000).toISOString();
-    return { sub, uid, cid, scopes, groups, isAdmin, expiresAt, acr, auth_time: authTime };
+    return { site, sub, uid, cid, scopes, groups, isAdmin, expiresAt, acr, auth_time: authTime };
   }
 }

@@ -3,20 +3,28 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Jwt } from 'jsonwebtoken';
 import passport from 'passport';
 import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
-import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
+import { APP_CONFIG, type ResolvedConfig, type ResolvedSite } from '../config/app-config.js';
 import { bearerTokenOrNull } from './bearer-token.js';
 import { hasAny, optionalNumber, optionalString, readGroups, readScopes } from './claims.js';
-import type { VerifiedToken } from './principal.js';
+import type { AuthenticatedRequest, VerifiedToken } from './principal.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { siteForToken } from './site-selection.js';
 import { checkPayload, readHeader } from './token-rules.js';
 
 export const OKTA_JWT = 'okta-jwt';
 
+/** The site `JwtAuthGuard` picked for this token before handing it to passport. */
+function siteOf(request: AuthenticatedRequest): ResolvedSite {
+  if (!request.site) throw new Error('no site picked for the token');
+  return request.site;
+}
+
 let strategies = 0;
 
 /**
- * Full verification of an Okta access token: header rules, key by `kid` from the issuer's JWKS,
- * RS256 signature, `iss`, `aud`, `exp`, `nbf` (jsonwebtoken), then the payload rules it lacks.
+ * Full verification of an Okta access token, for the site `JwtAuthGuard` picked: header rules, key
+ * by `kid` from that site's issuer's JWKS, RS256 signature, `exp`, `nbf` (jsonwebtoken), then the
+ * site's `iss`, `aud` and client rules and the payload rules jsonwebtoken lacks.
  */
 @Injectable()
 export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implements OnApplicationShutdown {
@@ -32,19 +40,22 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
   ) {
     super({
       jwtFromRequest: bearerTokenOrNull,
+      passReqToCallback: true,
       secretOrKeyProvider: ((
-        _request: unknown,
+        request: AuthenticatedRequest,
         rawJwt: string,
         done: (error: unknown, key?: string) => void,
       ) => {
         let kid: string;
+        let site: ResolvedSite;
         try {
           kid = readHeader(rawJwt).kid;
+          site = siteOf(request);
         } catch (error) {
           return done(error);
         }
         keys
-          .keyFor(kid)
+          .keyFor(site.issuer, kid)
           .then(
             // jsonwebtoken takes a KeyObject as is; passport-jwt's typings only know strings and buffers.
             (key) => done(null, key as unknown as string),
@@ -54,23 +65,30 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
           .catch((error: unknown) => done(error));
       }) satisfies SecretOrKeyProvider,
       algorithms: ['RS256'],
-      issuer: config.okta.issuer,
-      audience: config.okta.audiences,
+      // `iss` and `aud` are the site's, checked in `validate`: passport-jwt's are one for every request.
       jsonWebTokenOptions: { complete: true, clockTolerance: config.okta.clockToleranceSeconds },
     });
     passport.use(this.strategyName, this);
   }
 
-  validate(token: Jwt): VerifiedToken {
-    const claims = checkPayload(token.payload, this.config.okta, Date.now() / 1000);
-    const groups = readGroups(claims, this.config.okta.groupsClaim);
+  validate(request: AuthenticatedRequest, token: Jwt): VerifiedToken {
+    const site = siteOf(request);
+    const claims = checkPayload(
+      token.payload,
+      { ...this.config.okta, clientIds: site.clientIds },
+      Date.now() / 1000,
+    );
+    // Picked from the unverified payload; the same claims, now verified, must still name this site.
+    siteForToken([site], claims);
+    const groups = readGroups(claims, site.groupsClaim);
     const principal = {
+      site: site.id,
       sub: claims.sub as string,
       uid: optionalString(claims.uid),
       cid: optionalString(claims.cid),
       scopes: readScopes(claims),
       groups,
-      isAdmin: hasAny(groups, this.config.adminGroups),
+      isAdmin: hasAny(groups, site.adminGroups),
       exp: claims.exp as number,
       acr: optionalString(claims.acr),
       authTime: optionalNumber(claims.auth_time),

@@ -1,7 +1,10 @@
+import type { ResolvedSite } from '../config/app-config.js';
 import type { StepUpOutcome } from './step-up.js';
 
 /** The verified caller, as handlers see it. */
 export interface Principal {
+  /** The site the token belongs to: its data and its admins are the only ones this caller sees. */
+  site: string;
   sub: string;
   uid: string | null;
   cid: string | null;
@@ -28,4 +31,11 @@ export interface AuthenticatedRequest {
   principal?: Principal;
   /** Set by `StepUpGuard` on routes marked `@StepUp`. */
   stepUp?: StepUpOutcome;
+  /** The token's site, once picked by `iss` and `aud` (before verification: refusals name it too). */
+  site?: ResolvedSite;
+}
+
+/** The request's site id for logs and metrics: the caller's, or the token's when it was refused after being matched; '' for none. */
+export function siteOf(request: AuthenticatedRequest): string {
+  return request.principal?.site ?? request.site?.id ?? '';
 }

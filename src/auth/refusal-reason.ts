@@ -19,6 +19,10 @@ export enum RefusalReason {
   UnknownSigningKey = 'unknown_signing_key',
   BadSignature = 'bad_signature',
   WrongIssuer = 'wrong_issuer',
+  /** No site trusts the token's `iss` (no key is fetched for it). */
+  UnknownIssuer = 'unknown_issuer',
+  /** The token names the audiences of two sites on one authorization server. */
+  AmbiguousSite = 'ambiguous_site',
   WrongAudience = 'wrong_audience',
   ClientNotAllowed = 'client_not_allowed',
   TokenExpired = 'token_expired',

@@ -1,5 +1,7 @@
 import { principalWith } from '../../test/fixtures/guard-context.js';
 import { loadConfig } from '../config/load-config.js';
+import { resolveSites } from '../config/resolve-sites.js';
+import { SitesService } from './sites.service.js';
 import type { AuditEvent, AuditLogger } from '../logging/audit.logger.js';
 import type { Principal } from './principal.js';
 import { InsufficientUserAuthenticationError } from './bearer-errors.js';
@@ -13,7 +15,8 @@ function serviceWith(env: Record<string, string>) {
   const audit = {
     record: (_actor: Principal, event: AuditEvent) => void events.push(event),
   } as unknown as AuditLogger;
-  return { service: new StepUpService(loadConfig(env), audit), events };
+  const config = resolveSites(loadConfig({ OKTA_ISSUER: 'https://example.okta.com', ...env }));
+  return { service: new StepUpService(config, audit, new SitesService(config)), events };
 }
 
 const attempt = {

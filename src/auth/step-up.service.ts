@@ -4,6 +4,7 @@ import { AuditLogger, type AuditAction } from '../logging/audit.logger.js';
 import type { RequestOrigin } from '../logging/request-origin.decorator.js';
 import { InsufficientUserAuthenticationError } from './bearer-errors.js';
 import type { Principal } from './principal.js';
+import { SitesService } from './sites.service.js';
 import { stepUpProblem, stepUpRequired, type StepUpOutcome } from './step-up.js';
 
 /** What a challenged caller was attempting, for the audit event. */
@@ -24,14 +25,16 @@ export class StepUpService {
   private readonly tolerance: number;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly audit: AuditLogger,
+    private readonly sites: SitesService,
   ) {
     this.tolerance = config.okta.clockToleranceSeconds;
   }
 
   requireForAdmin(caller: Principal, attempt: StepUpAttempt, nowSeconds = Date.now() / 1000): StepUpOutcome {
-    const requirement = this.config.adminStepUp;
+    // Each site's own: an admin action is one on the caller's site.
+    const requirement = this.sites.byId(caller.site).adminStepUp;
     if (!stepUpRequired(requirement)) return 'not_required';
     const problem = stepUpProblem(caller, requirement, nowSeconds, this.tolerance);
     if (!problem) return 'met';

@@ -18,6 +18,7 @@ function cache(): VerifiedTokenCache {
 
 function principal(exp: number): Principal {
   return {
+    site: 'default',
     sub: 'alice',
     uid: null,
     cid: null,

@@ -33,7 +33,7 @@ export class VerifiedTokenCache {
 
   get(
     token: string,
-    stillValid: (kid: string) => boolean,
+    stillValid: (kid: string, site: string) => boolean,
     nowSeconds = Date.now() / 1000,
   ): Principal | undefined {
     if (!this.entries) return undefined;
@@ -43,7 +43,7 @@ export class VerifiedTokenCache {
       entry !== undefined &&
       entry.principal.exp + this.tolerance > nowSeconds &&
       (entry.nbf === undefined || entry.nbf - this.tolerance <= nowSeconds) &&
-      stillValid(entry.kid);
+      stillValid(entry.kid, entry.principal.site);
     if (!fresh) {
       if (entry) this.entries.delete(key);
       this.misses += 1;

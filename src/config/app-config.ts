@@ -1,6 +1,29 @@
 /** The validated, typed configuration. Built once at startup by `loadConfig`; nothing else reads `process.env`. */
-export interface OktaConfig {
+/**
+ * One site: the authorization server (and audiences) whose tokens belong to it, and who is admin
+ * there. Without SITES_FILE there is one, `default`, made of the single-site variables.
+ */
+export interface SiteConfig {
+  id: string;
   /** Undefined only before the development issuer has been started (never in production). */
+  issuer: string | undefined;
+  audiences: string[];
+  clientIds: string[];
+  groupsClaim: string;
+  adminGroups: string[];
+  corsOrigins: string[];
+  /** What admin actions on this site need of the sign-in (ADMIN_ACR_VALUES/ADMIN_MAX_AGE, or the site's own). */
+  adminStepUp: StepUpRequirement;
+}
+
+/** A site whose issuer is known: what the auth module runs with. */
+export type ResolvedSite = SiteConfig & { issuer: string };
+
+/**
+ * Token settings. `issuer`, `audiences`, `clientIds` and `groupsClaim` are the first site's: what
+ * the demo page and the API docs sign in to. Verification reads each token's own site (`sites`).
+ */
+export interface OktaConfig {
   issuer: string | undefined;
   audiences: string[];
   clientIds: string[];
@@ -69,9 +92,13 @@ export interface AppConfig {
   host: string;
   port: number;
   okta: OktaConfig;
+  /** Every site this deployment serves; ids are unique, and no issuer and audience belong to two. */
+  sites: SiteConfig[];
+  /** The first site's admin groups (the demo page's development sign-in offers them). */
   adminGroups: string[];
   /** Step-up for admin actions: reading every author's messages, reading or deleting another's. */
   adminStepUp: StepUpRequirement;
+  /** Every site's origins. */
   corsOrigins: string[];
   database: DatabaseConfig;
   tokenCache: { maxEntries: number; maxTtlSeconds: number };
@@ -83,10 +110,20 @@ export interface AppConfig {
   /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
   trustProxy: string[];
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
-  devIssuer?: { issuer: string; tokenEndpoint: string };
+  devIssuer?: {
+    issuer: string;
+    tokenEndpoint: string;
+    /** The ids of the sites it serves (the first's are `issuer` and `tokenEndpoint`). */
+    sites: string[];
+  };
+  /** The path of SITES_FILE when set (for the start banner). */
+  sitesFile?: string;
 }
 
 /** An `AppConfig` whose issuer is known: what the auth module runs with. */
-export type ResolvedConfig = AppConfig & { okta: OktaConfig & { issuer: string } };
+export type ResolvedConfig = Omit<AppConfig, 'okta' | 'sites'> & {
+  okta: OktaConfig & { issuer: string };
+  sites: ResolvedSite[];
+};
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -7,33 +7,12 @@ import type {
   LogLevel,
   MetricsConfig,
 } from './app-config.js';
-import { ConfigError, integer, list, read, url, type Env } from './env.js';
-import { listenHost, LOOPBACK_HOSTS, takesApiPort } from './hosts.js';
+import { ConfigError, integer, read, url, type Env } from './env.js';
+import { listenHost, takesApiPort } from './hosts.js';
 import { trustedProxies } from './proxy-config.js';
+import { loadSites } from './sites-config.js';
 import { adminStepUp } from './step-up-config.js';
 export { ConfigError } from './env.js';
-
-function issuer(env: Env): string | undefined {
-  const raw = read(env, 'OKTA_ISSUER');
-  if (raw === undefined) return undefined;
-  const parsed = url('OKTA_ISSUER', raw);
-  const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
-    throw new ConfigError(
-      `OKTA_ISSUER must use https (http is allowed only for localhost, 127.0.0.1 and [::1]), got "${raw}"`,
-    );
-  }
-  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
-    throw new ConfigError(`OKTA_ISSUER must not contain credentials, a query or a fragment, got "${raw}"`);
-  }
-  // Tokens' `iss` must equal it exactly, and Okta's never ends with a slash.
-  if (raw.endsWith('/')) {
-    throw new ConfigError(
-      `OKTA_ISSUER must not end with "/" (Okta issuers never do): use "${raw.replace(/\/+$/, '')}"`,
-    );
-  }
-  return raw;
-}
 
 function spaClientId(env: Env): string | undefined {
   const raw = read(env, 'OKTA_SPA_CLIENT_ID');
@@ -43,19 +22,6 @@ function spaClientId(env: Env): string | undefined {
     );
   }
   return raw;
-}
-
-function corsOrigins(env: Env): string[] {
-  const origins = list(env, 'CORS_ORIGINS', ['http://localhost:8080']);
-  for (const origin of origins) {
-    const parsed = url('CORS_ORIGINS', origin);
-    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
-      throw new ConfigError(
-        `CORS_ORIGINS must list origins like https://app.example.com (scheme, host, optional port), got "${origin}"`,
-      );
-    }
-  }
-  return origins.map((origin) => origin.replace(/\/$/, ''));
 }
 
 function database(env: Env): DatabaseConfig {
@@ -115,13 +81,9 @@ function metrics(env: Env, api: { host: string; port: number }): MetricsConfig {
 }
 
 /** The development issuer starts before the API: on the API's own port it would leave the API unable to listen. */
-function devIssuerPort(
-  env: Env,
-  oktaIssuer: string | undefined,
-  api: { host: string; port: number },
-): number {
+function devIssuerPort(env: Env, needed: boolean, api: { host: string; port: number }): number {
   const port = integer(env, 'DEV_ISSUER_PORT', 8001, 0, 65535);
-  if (oktaIssuer === undefined && takesApiPort(port, devIssuerHost(api.host), api)) {
+  if (needed && takesApiPort(port, devIssuerHost(api.host), api)) {
     throw new ConfigError(`DEV_ISSUER_PORT must not be the API port (PORT=${api.port}), got "${port}"`);
   }
   return port;
@@ -151,18 +113,13 @@ const DEVELOPMENT_NODE_ENVS = new Set(['development', 'test']);
 export function loadConfig(env: Env): AppConfig {
   const nodeEnv = read(env, 'NODE_ENV');
   const production = nodeEnv !== undefined && !DEVELOPMENT_NODE_ENVS.has(nodeEnv);
-  const oktaIssuer = issuer(env);
-  if (production && oktaIssuer === undefined) {
+  if (production && read(env, 'OKTA_ISSUER') === undefined && read(env, 'SITES_FILE') === undefined) {
     throw new ConfigError(
-      `OKTA_ISSUER is required when NODE_ENV=${nodeEnv} (the built-in development issuer runs only when NODE_ENV is unset, development or test)`,
+      `OKTA_ISSUER (or SITES_FILE) is required when NODE_ENV=${nodeEnv} (the built-in development issuer runs only when NODE_ENV is unset, development or test)`,
     );
   }
-  const audiences = list(env, 'OKTA_AUDIENCE', ['api://default']);
-  if (audiences.length === 0) throw new ConfigError('OKTA_AUDIENCE must list at least one audience');
-  const groupsClaim = read(env, 'OKTA_GROUPS_CLAIM') ?? 'groups';
-  if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(groupsClaim)) {
-    throw new ConfigError(`OKTA_GROUPS_CLAIM must be a claim name, got "${groupsClaim}"`);
-  }
+  const { sites, corsOrigins } = loadSites(env, production);
+  const [first] = sites;
   const host = listenHost(env, 'HOST', '127.0.0.1');
   const port = integer(env, 'PORT', 8000, 0, 65535);
   return {
@@ -170,23 +127,28 @@ export function loadConfig(env: Env): AppConfig {
     host,
     port,
     okta: {
-      issuer: oktaIssuer,
-      audiences,
-      clientIds: list(env, 'OKTA_CLIENT_IDS', []),
-      groupsClaim,
+      issuer: first.issuer,
+      audiences: first.audiences,
+      clientIds: first.clientIds,
+      groupsClaim: first.groupsClaim,
       clockToleranceSeconds: integer(env, 'OKTA_CLOCK_TOLERANCE', 30, 0, 600),
       jwksRefreshSeconds: integer(env, 'OKTA_JWKS_REFRESH_SECONDS', 300, 1, 86400),
       spaClientId: spaClientId(env),
     },
-    adminGroups: list(env, 'ADMIN_GROUPS', ['Admins']),
+    sites,
+    adminGroups: first.adminGroups,
     adminStepUp: adminStepUp(env),
-    corsOrigins: corsOrigins(env),
+    corsOrigins,
     database: database(env),
     tokenCache: {
       maxEntries: integer(env, 'TOKEN_CACHE_MAX', 10000, 0, 10_000_000),
       maxTtlSeconds: integer(env, 'TOKEN_CACHE_TTL_SECONDS', 300, 0, 86400),
     },
-    devIssuerPort: devIssuerPort(env, oktaIssuer, { host, port }),
+    devIssuerPort: devIssuerPort(
+      env,
+      sites.some((site) => site.issuer === undefined),
+      { host, port },
+    ),
     logging: logging(env, production),
     metrics: metrics(env, { host, port }),
     rateLimit: {
@@ -195,6 +157,7 @@ export function loadConfig(env: Env): AppConfig {
       refusedPerAddress: integer(env, 'RATE_LIMIT_REFUSED_PER_ADDRESS', 1000, 0, 100_000_000),
     },
     http: httpLimits(env),
+    sitesFile: read(env, 'SITES_FILE'),
     trustProxy: trustedProxies(env),
   };
 }

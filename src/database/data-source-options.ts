@@ -4,10 +4,15 @@ import { IdempotencyKeyEntity } from '../messages/idempotency/idempotency-key.en
 import { MessageEntity } from '../messages/message.entity.js';
 import { CreateMessages1763712000000 } from './migrations/1763712000000-create-messages.js';
 import { CreateIdempotencyKeys1764806400000 } from './migrations/1764806400000-create-idempotency-keys.js';
+import { MessagesSite1764892800000 } from './migrations/1764892800000-messages-site.js';
 import { ensureSqliteDirectory } from './sqlite-directory.js';
 
 export const entities = [MessageEntity, IdempotencyKeyEntity];
-export const migrations = [CreateMessages1763712000000, CreateIdempotencyKeys1764806400000];
+export const migrations = [
+  CreateMessages1763712000000,
+  CreateIdempotencyKeys1764806400000,
+  MessagesSite1764892800000,
+];
 
 /** TypeORM options for the configured database; schema comes from migrations, never `synchronize`. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

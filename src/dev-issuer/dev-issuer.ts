@@ -2,13 +2,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-mock-server';
-import {
-  DEV_ISSUER_PATH,
-  devIssuerUrl,
-  isLoopbackHost,
-  isLoopbackHostHeader,
-  tokenEndpointOf,
-} from './issuer-url.js';
+import { devIssuerUrl, isLoopbackHost, isLoopbackHostHeader, tokenEndpointOf } from './issuer-url.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
 import { needsSignIn, serveSignInPage } from './sign-in-page.js';
 
@@ -17,17 +11,25 @@ export interface DevIssuerOptions {
   /** 0 picks a random free port. */
   port: number;
   audience: string;
+  /**
+   * Authorization servers to serve, by name, as Okta's `/oauth2/<name>` (one per site); each
+   * has its own keys and puts its own audience in its tokens. Default: `default` for `audience`.
+   */
+  servers?: { name: string; audience: string }[];
 }
 
 export interface DevIssuer {
+  /** The first authorization server's issuer and token endpoint. */
   issuer: string;
   tokenEndpoint: string;
+  /** Every authorization server's issuer, by name. */
+  issuers: Record<string, string>;
   stop(): Promise<void>;
 }
 
 /*
  * Endpoint paths are relative to the issuer: the service is mounted under
- * DEV_ISSUER_PATH, so the library's `issuer.url + path` discovery URLs come
+ * its `/oauth2/<name>` path, so the library's `issuer.url + path` discovery URLs come
  * out as Okta's `{issuer}/v1/...` without overriding the document.
  */
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -48,22 +50,41 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
   if (!isLoopbackHost(options.host)) {
     throw new Error(`the development issuer only listens on loopback, not on "${options.host}"`);
   }
-  const issuer = new OAuth2Issuer();
-  await issuer.keys.add(await generateSigningKey());
-  const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
-  installOktaTokenShape(service, options.audience);
+  const servers = options.servers ?? [{ name: 'default', audience: options.audience }];
+  const issuers = new Map<string, OAuth2Issuer>();
+  const handlers = new Map<string, RequestListener>();
+  for (const { name, audience } of servers) {
+    const issuer = new OAuth2Issuer();
+    await issuer.keys.add(await generateSigningKey());
+    const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
+    installOktaTokenShape(service, audience);
+    issuers.set(name, issuer);
+    handlers.set(name, mountUnderIssuerPath(`/oauth2/${name}`, loopbackCorsOnly(service.requestHandler)));
+  }
 
-  const server = createServer(
-    loopbackHostOnly(mountUnderIssuerPath(loopbackCorsOnly(service.requestHandler))),
-  );
+  const server = createServer(loopbackHostOnly(byAuthorizationServer(handlers)));
   const port = await listen(server, options.port, options.host);
-  issuer.url = devIssuerUrl(options.host, port);
+  for (const [name, issuer] of issuers) issuer.url = devIssuerUrl(options.host, port, name);
+  const urls = Object.fromEntries([...issuers].map(([name, issuer]) => [name, issuer.url!]));
+  const first = urls[servers[0].name];
 
   let stopping: Promise<void> | undefined;
   return {
-    issuer: issuer.url,
-    tokenEndpoint: tokenEndpointOf(issuer.url),
+    issuer: first,
+    tokenEndpoint: tokenEndpointOf(first),
+    issuers: urls,
     stop: () => (stopping ??= close(server)),
+  };
+}
+
+/** `/oauth2/<name>/...` goes to that authorization server; anything else is a 404. */
+function byAuthorizationServer(handlers: Map<string, RequestListener>): RequestListener {
+  return (req, res) => {
+    const name = /^\/oauth2\/([^/?]+)/.exec(req.url ?? '/')?.[1];
+    const handler = name === undefined ? undefined : handlers.get(name);
+    if (handler) return handler(req, res);
+    res.statusCode = 404;
+    res.end();
   };
 }
 
@@ -128,11 +149,11 @@ function loopbackHostOnly(handler: RequestListener): RequestListener {
   };
 }
 
-function mountUnderIssuerPath(handler: RequestListener): RequestListener {
+function mountUnderIssuerPath(prefix: string, handler: RequestListener): RequestListener {
   return (req, res) => {
     const url = req.url ?? '/';
-    const rest = url.slice(DEV_ISSUER_PATH.length);
-    if (!url.startsWith(DEV_ISSUER_PATH) || !/^(\/|\?|$)/.test(rest)) {
+    const rest = url.slice(prefix.length);
+    if (!url.startsWith(prefix) || !/^(\/|\?|$)/.test(rest)) {
       res.statusCode = 404;
       res.end();
       return;

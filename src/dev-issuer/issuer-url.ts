@@ -1,11 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-// Okta custom authorization server named "default".
-export const DEV_ISSUER_PATH = '/oauth2/default';
-
-export function devIssuerUrl(host: string, port: number): string {
+/** An Okta custom authorization server's issuer: `default` unless a site names another. */
+export function devIssuerUrl(host: string, port: number, server = 'default'): string {
   const hostPart = isIPv6(host) ? `[${host}]` : host;
-  return `http://${hostPart}:${String(port)}${DEV_ISSUER_PATH}`;
+  return `http://${hostPart}:${String(port)}/oauth2/${server}`;
 }
 
 export function tokenEndpointOf(issuer: string): string {

@@ -16,7 +16,8 @@ Options:
   --acr <value>          how the user signed in, the acr claim (e.g. urn:okta:loa:2fa:any)
   --auth-time <when>     when the user signed in, the auth_time claim: seconds since
                          the epoch, now, or now-<seconds> (e.g. now-600)
-  --issuer <url>         issuer URL (default: http://$HOST:$DEV_ISSUER_PORT/oauth2/default)
+  --site <id>            the site (SITES_FILE) whose development issuer signs it
+  --issuer <url>         issuer URL (default: http://$HOST:$DEV_ISSUER_PORT/oauth2/<site or default>)
   --help                 show this help`;
 
 export interface TokenCommandOptions {
@@ -41,7 +42,11 @@ export function parseTokenCommand(argv: readonly string[], env: CommandEnv): Tok
   const values = parseFlags(argv);
   if (values.help) return { kind: 'help' };
 
-  const issuer = (values.issuer ?? defaultIssuer(env)).replace(/\/+$/, '');
+  if (values.site !== undefined && values.issuer !== undefined)
+    throw new TokenCommandError('--site and --issuer name the issuer twice: give one');
+  if (values.site !== undefined && !/^[a-z0-9-]{1,40}$/.test(values.site))
+    throw new TokenCommandError(`--site is not a site id (a-z, 0-9 and -): ${values.site}`);
+  const issuer = (values.issuer ?? defaultIssuer(env, values.site)).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(issuer) || !URL.canParse(issuer)) {
     throw new TokenCommandError(`--issuer is not an http(s) URL: ${issuer}`);
   }
@@ -93,6 +98,7 @@ function parseFlags(argv: readonly string[]) {
         acr: { type: 'string' },
         'auth-time': { type: 'string' },
         issuer: { type: 'string' },
+        site: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -101,14 +107,14 @@ function parseFlags(argv: readonly string[]) {
   }
 }
 
-function defaultIssuer(env: CommandEnv): string {
+function defaultIssuer(env: CommandEnv, site = 'default'): string {
   // Empty variables count as unset, like in the app's config.
   const host = devIssuerHost(nonEmpty(env.HOST) ?? '127.0.0.1');
   const port = Number(nonEmpty(env.DEV_ISSUER_PORT) ?? 8001);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     throw new TokenCommandError(`DEV_ISSUER_PORT is not a valid port: ${String(env.DEV_ISSUER_PORT)}`);
   }
-  return devIssuerUrl(host, port);
+  return devIssuerUrl(host, port, site);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

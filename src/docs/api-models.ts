@@ -29,6 +29,8 @@ export class MessagePageModel {
 }
 
 export class MeModel {
+  @ApiProperty({ description: "The token's site (`default` without SITES_FILE)", example: 'default' })
+  site: string;
   @ApiProperty() sub: string;
   @ApiProperty({ type: String, nullable: true }) uid: string | null;
   @ApiProperty({ type: String, nullable: true }) cid: string | null;

@@ -37,6 +37,7 @@ export class AuditLogger {
         context: 'audit',
         audit: true,
         action: event.action,
+        site: actor.site,
         actor: actor.sub,
         actorClient: actor.cid,
         author: event.author ?? null,

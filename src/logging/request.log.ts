@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Level, Logger } from 'pino';
-import type { AuthenticatedRequest } from '../auth/principal.js';
+import { siteOf, type AuthenticatedRequest } from '../auth/principal.js';
 import { annotations } from './request-annotations.js';
 import { ROOT_LOGGER } from './root-logger.js';
 
@@ -24,7 +24,8 @@ export class RequestLog {
     const statusCode = reply.statusCode;
     const level: Level = statusCode >= 500 ? 'error' : route && DOCS_ROUTE.test(route) ? 'debug' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
-    const principal = (request as FastifyRequest & AuthenticatedRequest).principal;
+    const authenticated = request as FastifyRequest & AuthenticatedRequest;
+    const principal = authenticated.principal;
     const { refusal, message, idempotency } = annotations(request.raw) ?? {};
     const line = {
       reqId: request.id,
@@ -34,6 +35,7 @@ export class RequestLog {
       durationMs: Math.round(elapsedMs * 100) / 100,
       // The TCP peer, or the client a proxy in TRUST_PROXY forwarded.
       client: request.ip,
+      site: siteOf(authenticated) || undefined,
       sub: principal?.sub,
       cid: principal?.cid ?? undefined,
       refusal: refusal?.reason,

@@ -15,7 +15,7 @@ import { AdminListMessagesQuery, DEFAULT_PAGE_SIZE } from './dto/list-messages.q
 import type { MessagePage } from './message.js';
 import { MessagesService } from './messages.service.js';
 
-/** Every author's messages, for members of `ADMIN_GROUPS`. */
+/** Every author's messages on the caller's site, for members of that site's admin groups. */
 @ApiTags('admin')
 @Controller('admin/messages')
 @Authenticated(Scope.MessagesRead)
@@ -42,6 +42,7 @@ export class AdminMessagesController {
   ): Promise<MessagePage> {
     this.audit.record(caller, { action: 'admin.messages.list', author: query.author, stepUp }, origin);
     return this.messages.page({
+      site: caller.site,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
       author: query.author,

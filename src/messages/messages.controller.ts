@@ -40,6 +40,7 @@ export class MessagesController {
   @ApiOkResponse({ type: MessagePageModel })
   list(@CurrentPrincipal() caller: Principal, @Query() query: ListMessagesQuery): Promise<MessagePage> {
     return this.messages.page({
+      site: caller.site,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
       author: caller.sub,
@@ -67,11 +68,11 @@ export class MessagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Message> {
     if (key === undefined) {
-      const message = await this.messages.create(caller.sub, body.text);
+      const message = await this.messages.create(caller.site, caller.sub, body.text);
       void reply.header('Location', `/api/messages/${message.id}`);
       return message;
     }
-    const { message, replayed } = await this.idempotent.create(caller.sub, body.text, key);
+    const { message, replayed } = await this.idempotent.create(caller.site, caller.sub, body.text, key);
     if (replayed) {
       void reply.header('Idempotent-Replayed', 'true');
       annotate(reply.request.raw, { idempotency: IdempotencyOutcome.Replayed });

@@ -35,12 +35,25 @@ describe('MessagesService pages', () => {
       const author = i % 3 === 0 ? BOB : ALICE;
       const entity = repository.create({
         id: `0000000${i % 10}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        site: 'default',
         author,
         text: `message ${i}`,
         createdAt: 1_700_000_000_000 + Math.floor(i / 4),
       });
       await repository.insert(entity);
       expected.push(entity);
+    }
+    // The same authors on another site, interleaved in time: never on a page of this one.
+    for (let i = 0; i < 7; i += 1) {
+      await repository.insert(
+        repository.create({
+          id: `1000000${i}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          site: 'other',
+          author: i % 2 === 0 ? ALICE : BOB,
+          text: `elsewhere ${i}`,
+          createdAt: 1_700_000_000_000 + i,
+        }),
+      );
     }
     expected.sort((x, y) => y.createdAt - x.createdAt || (x.id < y.id ? 1 : -1));
     // Reading pages never writes an audit event.
@@ -54,9 +67,9 @@ describe('MessagesService pages', () => {
     ['the caller', ALICE],
     ['every author', undefined],
   ])(
-    'returns every message of %s once, newest first, across pages with equal timestamps',
+    'returns every message of %s on the site once, newest first, across pages with equal timestamps',
     async (_, author) => {
-      const pages = await walk(service, { limit: 4, author });
+      const pages = await walk(service, { site: 'default', limit: 4, author });
       const ids = pages.flat().map((message) => message.id);
       const want = expected
         .filter((entity) => author === undefined || entity.author === author)
@@ -67,7 +80,7 @@ describe('MessagesService pages', () => {
   );
 
   it('maps rows to the contract shape', async () => {
-    const { messages } = await service.page({ limit: 1, author: ALICE });
+    const { messages } = await service.page({ site: 'default', limit: 1, author: ALICE });
     const newest = expected.find((entity) => entity.author === ALICE)!;
     expect(messages).toEqual([
       { id: newest.id, text: newest.text, date: new Date(newest.createdAt).toISOString(), author: ALICE },
@@ -75,8 +88,8 @@ describe('MessagesService pages', () => {
   });
 
   it('refuses a cursor this API did not issue', async () => {
-    await expect(service.page({ limit: 5, author: ALICE, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toThrow(
-      BadRequestException,
-    );
+    await expect(
+      service.page({ site: 'default', limit: 5, author: ALICE, cursor: 'bm90LWEtY3Vyc29y' }),
+    ).rejects.toThrow(BadRequestException);
   });
 });

@@ -12,6 +12,8 @@ import { MessageEntity } from './message.entity.js';
 import { toMessage, type Message, type MessagePage } from './message.js';
 
 export interface PageRequest {
+  /** The caller's site: a page never holds another site's messages. */
+  site: string;
   limit: number;
   cursor?: string;
   /** Only this author's messages; undefined means every author (admins only). */
@@ -28,19 +30,19 @@ export class MessagesService {
     private readonly stepUp: StepUpService,
   ) {}
 
-  async create(author: string, text: string, id: string = randomUUID()): Promise<Message> {
-    const entity = this.messages.create({ id, author, text, createdAt: Date.now() });
+  async create(site: string, author: string, text: string, id: string = randomUUID()): Promise<Message> {
+    const entity = this.messages.create({ id, site, author, text, createdAt: Date.now() });
     await this.messages.insert(entity);
     return toMessage(entity);
   }
 
   /** Newest first, keyset-paginated on (created_at, id), so equal timestamps never skip or repeat. */
-  async page({ limit, cursor, author }: PageRequest): Promise<MessagePage> {
+  async page({ site, limit, cursor, author }: PageRequest): Promise<MessagePage> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) {
       throw new BadRequestException('cursor must be a nextCursor value from a previous page');
     }
-    const rows = await this.queryPage(limit + 1, author, after);
+    const rows = await this.queryPage(site, limit + 1, author, after);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -50,12 +52,14 @@ export class MessagesService {
   }
 
   private queryPage(
+    site: string,
     count: number,
     author: string | undefined,
     after: Cursor | undefined,
   ): Promise<MessageEntity[]> {
     const query = this.messages
       .createQueryBuilder('m')
+      .where('m.site = :site', { site })
       .orderBy('m.created_at', 'DESC')
       .addOrderBy('m.id', 'DESC')
       .limit(count);
@@ -66,14 +70,15 @@ export class MessagesService {
     return query.getMany();
   }
 
-  /** Any message by id, for answering an `Idempotency-Key` again (its row names the caller). */
-  async findById(id: string): Promise<Message | undefined> {
-    const entity = await this.messages.findOneBy({ id });
+  /** A message of the site by id, for answering an `Idempotency-Key` again (its row names the caller). */
+  async findById(site: string, id: string): Promise<Message | undefined> {
+    const entity = await this.messages.findOneBy({ id, site });
     return entity ? toMessage(entity) : undefined;
   }
 
   /**
-   * The message if the caller wrote it or is an admin; otherwise 404, so others' ids are not revealed.
+   * The message if it is on the caller's site and the caller wrote it or is that site's admin;
+   * otherwise 404, so others' ids (and other sites') are not revealed.
    * An admin reading another author's message is audited (`origin` goes into the event).
    */
   async findVisible(id: string, caller: Principal, origin?: RequestOrigin): Promise<Message> {
@@ -115,7 +120,7 @@ export class MessagesService {
     // Ids are written in lower case; a UUID in upper case (RFC 9562 reads either) is the same id.
     const id = rawId.toLowerCase();
     if (!isMessageId(id)) throw new NotFoundException(NOT_FOUND);
-    const entity = await this.messages.findOneBy({ id });
+    const entity = await this.messages.findOneBy({ id, site: caller.site });
     if (!entity || (entity.author !== caller.sub && !caller.isAdmin)) throw new NotFoundException(NOT_FOUND);
     return entity;
   }

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
-import type { AuthenticatedRequest } from '../auth/principal.js';
+import { siteOf, type AuthenticatedRequest } from '../auth/principal.js';
 import { SigningKeysService } from '../auth/signing-keys.service.js';
 import { VerifiedTokenCache } from '../auth/verified-token.cache.js';
 import { annotations } from '../logging/request-annotations.js';
@@ -16,8 +16,8 @@ import { registerStateMetrics } from './state-metrics.js';
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
-  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
-  private readonly authOutcomes: Counter<'outcome' | 'code' | 'reason'>;
+  private readonly requestDuration: Histogram<'method' | 'route' | 'status' | 'site'>;
+  private readonly authOutcomes: Counter<'outcome' | 'code' | 'reason' | 'site'>;
   private readonly rateLimited: Counter<'limit'>;
   private readonly idempotency: Counter<'outcome'>;
   private readonly stepUpChallenges: Counter<'reason'>;
@@ -27,15 +27,15 @@ export class MetricsService implements OnApplicationShutdown {
     collectDefaultMetrics({ register: this.registry });
     this.requestDuration = new Histogram({
       name: 'http_request_duration_seconds',
-      help: 'HTTP requests by method, route pattern and status; _count is the request count',
-      labelNames: ['method', 'route', 'status'],
+      help: 'HTTP requests by method, route pattern, status and site (empty: no token site); _count is the request count',
+      labelNames: ['method', 'route', 'status', 'site'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
     this.authOutcomes = new Counter({
       name: 'auth_outcomes_total',
-      help: 'Authentication and authorization outcomes: accepted, or refused with the RFC 6750 code and reason',
-      labelNames: ['outcome', 'code', 'reason'],
+      help: 'Authentication and authorization outcomes: accepted, or refused with the RFC 6750 code and reason; by site',
+      labelNames: ['outcome', 'code', 'reason', 'site'],
       registers,
     });
     this.rateLimited = new Counter({
@@ -61,19 +61,20 @@ export class MetricsService implements OnApplicationShutdown {
 
   /** One finished response: its duration by route and status, and the authentication outcome. */
   observe(request: FastifyRequest, reply: FastifyReply, route: string | undefined, elapsedMs: number): void {
+    const site = siteOf(request as FastifyRequest & AuthenticatedRequest);
     this.requestDuration
-      .labels(request.method, route ?? 'unmatched', String(reply.statusCode))
+      .labels(request.method, route ?? 'unmatched', String(reply.statusCode), site)
       .observe(elapsedMs / 1000);
     const { refusal, idempotency } = annotations(request.raw) ?? {};
     if (idempotency) this.idempotency.inc({ outcome: idempotency });
     if (refusal?.code === 'rate_limited') {
       this.rateLimited.inc({ limit: refusal.reason });
     } else if (refusal) {
-      this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason });
+      this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason, site });
       if (refusal.code === 'insufficient_user_authentication')
         this.stepUpChallenges.inc({ reason: refusal.reason });
     } else if ((request as FastifyRequest & AuthenticatedRequest).principal) {
-      this.authOutcomes.inc({ outcome: 'accepted', code: '', reason: '' });
+      this.authOutcomes.inc({ outcome: 'accepted', code: '', reason: '', site });
     }
   }
 

@@ -45,18 +45,46 @@ export function registerStateMetrics(
         this.set(read());
       },
     });
-  counter('jwks_fetches_total', 'Requests made to the issuer key endpoint', () => keys.fetchCount);
-  counter(
-    'jwks_fetch_failures_total',
-    'Requests to the issuer key endpoint that failed (network, status, or no usable key)',
-    () => keys.fetchFailures,
-  );
-  gauge('jwks_keys', 'Signing keys currently held', () => keys.status().keyCount);
-  gauge(
-    'jwks_last_success_timestamp_seconds',
-    'When the key set was last fetched successfully (0: never)',
-    () => (keys.status().lastSuccessAt ?? 0) / 1000,
-  );
+  // By issuer (sites on one authorization server share its keys).
+  const issuers = () => keys.all();
+  new Counter({
+    name: 'jwks_fetches_total',
+    help: 'Requests made to an issuer key endpoint, by issuer',
+    labelNames: ['issuer'],
+    registers,
+    collect() {
+      this.reset();
+      for (const set of issuers()) this.inc({ issuer: set.issuer }, set.fetchCount);
+    },
+  });
+  new Counter({
+    name: 'jwks_fetch_failures_total',
+    help: 'Requests to an issuer key endpoint that failed (network, status, or no usable key), by issuer',
+    labelNames: ['issuer'],
+    registers,
+    collect() {
+      this.reset();
+      for (const set of issuers()) this.inc({ issuer: set.issuer }, set.fetchFailures);
+    },
+  });
+  new Gauge({
+    name: 'jwks_keys',
+    help: 'Signing keys currently held, by issuer',
+    labelNames: ['issuer'],
+    registers,
+    collect() {
+      for (const set of issuers()) this.set({ issuer: set.issuer }, set.status().keyCount);
+    },
+  });
+  new Gauge({
+    name: 'jwks_last_success_timestamp_seconds',
+    help: 'When the key set was last fetched successfully (0: never), by issuer',
+    labelNames: ['issuer'],
+    registers,
+    collect() {
+      for (const set of issuers()) this.set({ issuer: set.issuer }, (set.status().lastSuccessAt ?? 0) / 1000);
+    },
+  });
   counter(
     'token_cache_hits_total',
     'Verified-token cache hits (no signature check needed)',

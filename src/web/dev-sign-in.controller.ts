@@ -1,7 +1,17 @@
-import { Body, Controller, HttpCode, Inject, NotFoundException, Post, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { Public } from '../auth/decorators/public.decorator.js';
 import { ServiceUnavailableError } from '../common/service-unavailable.error.js';
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
+import { tokenEndpointOf } from '../dev-issuer/issuer-url.js';
 import { DEFAULT_DEV_CLIENT_ID, SECOND_FACTOR_SIGN_IN } from '../dev-issuer/okta-claims.js';
 import { DevTokenDto } from './dto/dev-token.dto.js';
 import { LoopbackHostGuard } from './loopback-host.guard.js';
@@ -29,13 +39,21 @@ export class DevSignInController {
   @HttpCode(200)
   async token(@Body() body: DevTokenDto): Promise<DevTokenResponse> {
     if (!devSignInEnabled(this.config)) throw new NotFoundException('Cannot POST /api/dev/token');
+    const siteId = body.site ?? this.config.devIssuer.sites[0];
+    const site = this.config.sites.find((candidate) => candidate.id === siteId);
+    // Only the sites the development issuer serves: never mint for a real issuer's site.
+    if (!site || !this.config.devIssuer.sites.includes(site.id)) {
+      throw new BadRequestException(
+        `site must be one of the development issuer's sites: ${this.config.devIssuer.sites.join(', ')}`,
+      );
+    }
     const scopes = WEB_SCOPES.filter(
       (scope) => !scope.startsWith('messages:') || body.scopes.includes(scope),
     );
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       // A token whose cid is not in OKTA_CLIENT_IDS would be refused by this very API.
-      client_id: this.config.okta.clientIds[0] ?? DEFAULT_DEV_CLIENT_ID,
+      client_id: site.clientIds[0] ?? DEFAULT_DEV_CLIENT_ID,
       scope: scopes.join(' '),
       sub: body.sub,
     });
@@ -45,7 +63,7 @@ export class DevSignInController {
       form.set('amr', SECOND_FACTOR_SIGN_IN.amr.join(','));
       form.set('auth_time', String(Math.floor(Date.now() / 1000)));
     }
-    const answer = await fetch(this.config.devIssuer.tokenEndpoint, {
+    const answer = await fetch(tokenEndpointOf(site.issuer), {
       method: 'POST',
       headers: { accept: 'application/json' },
       body: form,

@@ -19,6 +19,8 @@ export type WebConfig =
       scopes: string[];
       devScopes: string[];
       adminGroups: string[];
+      /** The sites the development issuer serves, to sign in to one (the first is the default). */
+      sites: { id: string; adminGroups: string[] }[];
     };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -43,6 +45,9 @@ export function webConfig(config: ResolvedConfig): WebConfig {
       scopes: [...WEB_SCOPES],
       devScopes: [...DEV_SCOPES],
       adminGroups: config.adminGroups,
+      sites: config.sites
+        .filter((site) => config.devIssuer.sites.includes(site.id))
+        .map(({ id, adminGroups }) => ({ id, adminGroups })),
     };
   }
   if (config.devIssuer !== undefined) {

@@ -44,7 +44,7 @@ describe('PostgreSQL migrations', () => {
   it('lets a restarted instance start on an already migrated database', async () => {
     sources.push(await createDataSource(dataSourceOptions(config(2))));
     await sources[0].query(
-      `INSERT INTO messages VALUES ('00000000-0000-4000-8000-000000000000', 'a', 't', 1)`,
+      `INSERT INTO messages (id, author, text, created_at) VALUES ('00000000-0000-4000-8000-000000000000', 'a', 't', 1)`,
     );
     sources.push(await createDataSource(dataSourceOptions(config(2))));
     await expect(sources[1].query('SELECT count(*) AS n FROM messages')).resolves.toEqual([{ n: '1' }]);

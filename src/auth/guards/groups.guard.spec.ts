@@ -1,7 +1,8 @@
 import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AppConfig } from '../../config/app-config.js';
 import { loadConfig } from '../../config/load-config.js';
+import { resolveSites } from '../../config/resolve-sites.js';
+import { SitesService } from '../sites.service.js';
 import { ADMIN_GROUPS, Groups } from '../decorators/groups.decorator.js';
 import { GroupsGuard } from './groups.guard.js';
 import { guardContext, principalWith } from '../../../test/fixtures/guard-context.js';
@@ -9,8 +10,10 @@ import { guardContext, principalWith } from '../../../test/fixtures/guard-contex
 const caller = (groups: string[]) => principalWith({ groups });
 
 function guardWith(adminGroups: string): GroupsGuard {
-  const config: AppConfig = loadConfig({ ADMIN_GROUPS: adminGroups });
-  return new GroupsGuard(new Reflector(), config);
+  const config = resolveSites(
+    loadConfig({ ADMIN_GROUPS: adminGroups, OKTA_ISSUER: 'https://example.okta.com' }),
+  );
+  return new GroupsGuard(new Reflector(), new SitesService(config));
 }
 
 class Routes {

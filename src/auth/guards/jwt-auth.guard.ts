@@ -7,13 +7,16 @@ import { toAuthError } from '../jwt-errors.js';
 import { OktaJwtStrategy } from '../okta-jwt.strategy.js';
 import type { AuthenticatedRequest, VerifiedToken } from '../principal.js';
 import { SigningKeysService } from '../signing-keys.service.js';
+import { SitesService } from '../sites.service.js';
+import { readHeader } from '../token-rules.js';
 import { VerifiedTokenCache } from '../verified-token.cache.js';
 
 type Request = RequestParts & AuthenticatedRequest & { verifiedToken?: VerifiedToken };
 
 /**
  * The global guard: every route needs a valid token unless marked `@Public()`. A token verified
- * before is answered from the cache; any other goes through passport-jwt.
+ * before is answered from the cache; any other goes through passport-jwt, with its site's key
+ * and rules.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard() {
@@ -21,6 +24,7 @@ export class JwtAuthGuard extends AuthGuard() {
     private readonly reflector: Reflector,
     private readonly cache: VerifiedTokenCache,
     private readonly keys: SigningKeysService,
+    private readonly sites: SitesService,
     strategy: OktaJwtStrategy,
   ) {
     super({ defaultStrategy: strategy.strategyName, property: 'verifiedToken', session: false });
@@ -31,12 +35,18 @@ export class JwtAuthGuard extends AuthGuard() {
     const request = context.switchToHttp().getRequest<Request>();
     // A query/body token, several headers or another scheme is refused before any token work.
     const credential = bearerCredential(request);
-    const cached = this.cache.get(credential, (kid) => this.keys.has(kid));
+    const cached = this.cache.get(credential, (kid, site) =>
+      this.keys.has(this.sites.byId(site).issuer, kid),
+    );
     if (cached) {
       request.principal = cached;
       return true;
     }
     checkTokenSyntax(credential);
+    // The header's rules first (their reasons come before the issuer's), then the site, which
+    // decides the issuer whose keys verify the token: no other issuer is ever asked.
+    readHeader(credential);
+    request.site = this.sites.forToken(credential);
     await super.canActivate(context);
     const verified = request.verifiedToken!;
     this.cache.set(credential, verified.principal, verified.kid, verified.nbf);

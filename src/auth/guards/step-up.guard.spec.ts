@@ -1,6 +1,8 @@
 import { Reflector } from '@nestjs/core';
 import { guardContext, principalWith } from '../../../test/fixtures/guard-context.js';
 import { loadConfig } from '../../config/load-config.js';
+import { resolveSites } from '../../config/resolve-sites.js';
+import { SitesService } from '../sites.service.js';
 import type { AuditLogger } from '../../logging/audit.logger.js';
 import { InsufficientUserAuthenticationError, MissingTokenError } from '../bearer-errors.js';
 import { StepUp } from '../decorators/step-up.decorator.js';
@@ -21,7 +23,8 @@ class GuardedController {
 
 function guardWith(env: Record<string, string>): StepUpGuard {
   const audit = { record: () => undefined } as unknown as AuditLogger;
-  return new StepUpGuard(new Reflector(), new StepUpService(loadConfig(env), audit));
+  const config = resolveSites(loadConfig({ OKTA_ISSUER: 'https://example.okta.com', ...env }));
+  return new StepUpGuard(new Reflector(), new StepUpService(config, audit, new SitesService(config)));
 }
 
 describe('StepUpGuard', () => {

@@ -6,12 +6,15 @@ const epochMillis = { to: (value: number) => value, from: (value: string | numbe
 export type IdempotencyKeyStatus = 'in_flight' | 'done';
 
 /**
- * One `Idempotency-Key` of one caller. The primary key (sub, key) is what makes concurrent twins
- * safe across instances: only one of them can insert the row.
+ * One `Idempotency-Key` of one caller on one site. The primary key (site, sub, key) is what makes
+ * concurrent twins safe across instances: only one of them can insert the row.
  */
 @Entity({ name: 'idempotency_keys' })
 @Index('idx_idempotency_keys_created', ['createdAt'])
 export class IdempotencyKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  site: string;
+
   @PrimaryColumn({ type: 'text' })
   sub: string;
 

@@ -17,6 +17,12 @@ const CLEAN_EVERY_MS = 10 * 60 * 1000;
 /** Claims race only with twins and with expiry; a few rounds settle it. */
 const MAX_CLAIM_ROUNDS = 3;
 
+/** Whose key it is: a caller (`sub`) on a site. */
+export interface KeyOwner {
+  site: string;
+  sub: string;
+}
+
 /** What a claimed key asks for: write the message with this id, or answer the one written before. */
 export type Claim = { kind: 'write'; messageId: string } | { kind: 'replay'; messageId: string };
 
@@ -36,18 +42,18 @@ export class IdempotencyKeysService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   /** Throws `IdempotencyConflictError` for another body (422) or a twin still in flight (409). */
-  async claim(sub: string, key: string, bodyHash: string): Promise<Claim> {
+  async claim({ site, sub }: KeyOwner, key: string, bodyHash: string): Promise<Claim> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
       const now = Date.now();
       const messageId = randomUUID();
-      if (await this.insert({ sub, key, bodyHash, status: 'in_flight', messageId, createdAt: now })) {
+      if (await this.insert({ site, sub, key, bodyHash, status: 'in_flight', messageId, createdAt: now })) {
         return { kind: 'write', messageId };
       }
-      const row = await this.keys.findOneBy({ sub, key });
+      const row = await this.keys.findOneBy({ site, sub, key });
       if (!row) continue; // expired and cleaned meanwhile
       if (row.createdAt <= now - IDEMPOTENCY_KEY_TTL_MS) {
         // Only that row: a twin may already have replaced it with its own.
-        await this.keys.delete({ sub, key, createdAt: row.createdAt });
+        await this.keys.delete({ site, sub, key, createdAt: row.createdAt });
         continue;
       }
       if (row.bodyHash !== bodyHash) throw new IdempotencyConflictError(IdempotencyOutcome.BodyMismatch);
@@ -56,7 +62,7 @@ export class IdempotencyKeysService implements OnModuleInit, OnModuleDestroy {
         throw new IdempotencyConflictError(IdempotencyOutcome.InFlight);
       }
       const taken = await this.keys.update(
-        { sub, key, status: 'in_flight', createdAt: row.createdAt },
+        { site, sub, key, status: 'in_flight', createdAt: row.createdAt },
         { createdAt: now },
       );
       if (taken.affected === 1) return { kind: 'write', messageId: row.messageId };
@@ -65,8 +71,8 @@ export class IdempotencyKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The key's message is written: from now on the key is answered with it. */
-  async complete(sub: string, key: string, messageId: string): Promise<void> {
-    await this.keys.update({ sub, key, messageId, status: 'in_flight' }, { status: 'done' });
+  async complete({ site, sub }: KeyOwner, key: string, messageId: string): Promise<void> {
+    await this.keys.update({ site, sub, key, messageId, status: 'in_flight' }, { status: 'done' });
   }
 
   /** Deletes keys older than 24 hours; how many. */

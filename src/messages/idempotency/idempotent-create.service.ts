@@ -19,22 +19,34 @@ export class IdempotentCreateService {
     private readonly messages: MessagesService,
   ) {}
 
-  async create(author: string, text: string, key: string): Promise<{ message: Message; replayed: boolean }> {
-    const claim = await this.keys.claim(author, key, bodyHash(text));
+  /** A key is the caller's on one site: the same person's key on another site is another key. */
+  async create(
+    site: string,
+    author: string,
+    text: string,
+    key: string,
+  ): Promise<{ message: Message; replayed: boolean }> {
+    const owner = { site, sub: author };
+    const claim = await this.keys.claim(owner, key, bodyHash(text));
     if (claim.kind === 'write') {
-      const written = await this.writeOnce(claim.messageId, author, text);
-      await this.keys.complete(author, key, claim.messageId);
+      const written = await this.writeOnce(claim.messageId, site, author, text);
+      await this.keys.complete(owner, key, claim.messageId);
       if (written) return { message: written, replayed: false };
     }
-    const message = await this.messages.findById(claim.messageId);
+    const message = await this.messages.findById(site, claim.messageId);
     if (!message) throw new IdempotencyConflictError(IdempotencyOutcome.MessageDeleted);
     return { message, replayed: true };
   }
 
   /** Undefined when the message exists already: a writer that took too long wrote it after all. */
-  private async writeOnce(id: string, author: string, text: string): Promise<Message | undefined> {
+  private async writeOnce(
+    id: string,
+    site: string,
+    author: string,
+    text: string,
+  ): Promise<Message | undefined> {
     try {
-      return await this.messages.create(author, text, id);
+      return await this.messages.create(site, author, text, id);
     } catch (error) {
       if (isUniqueViolation(error)) return undefined;
       throw error;

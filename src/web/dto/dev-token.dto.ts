@@ -27,6 +27,12 @@ export class DevTokenDto {
   @Matches(/^[^,]+$/, { each: true, message: 'groups must not contain commas' })
   groups: string[];
 
+  /** A site the development issuer serves; its first one when left out. */
+  @IsOptional()
+  @IsString({ message: 'site must be a site id' })
+  @Matches(/^[a-z0-9-]{1,40}$/, { message: 'site must be a site id' })
+  site?: string;
+
   /** "Signed in with a second factor": the token gets `acr`, `amr` and `auth_time` (now), for step-up. */
   @IsOptional()
   @IsBoolean({ message: 'secondFactor must be true or false' })

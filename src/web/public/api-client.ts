@@ -27,6 +27,7 @@ export class ApiError extends Error {
 export type StepUpHandler = (challenge: StepUpChallenge, explanation: string) => Promise<boolean>;
 
 export interface Me {
+  site: string;
   sub: string;
   uid: string | null;
   cid: string | null;

@@ -45,6 +45,8 @@ function sessionLost(reason: string): void {
 
 function renderMe(me: Me): void {
   byId('me').replaceChildren(
+    el('dt', {}, 'Site'),
+    el('dd', { id: 'me-site' }, me.site),
     el('dt', {}, 'User'),
     el('dd', { id: 'me-sub' }, me.sub),
     el('dt', {}, 'Scopes'),

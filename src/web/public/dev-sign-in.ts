@@ -13,6 +13,8 @@ interface DevSignIn {
   scopes: string[];
   groups: string[];
   secondFactor: boolean;
+  /** With several sites, the one picked. */
+  site?: string;
 }
 
 /** Development only: the token lives in this tab's sessionStorage until sign-out or expiry. */
@@ -66,6 +68,24 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
     required: '',
     autocomplete: 'off',
   });
+  // Several sites (SITES_FILE): pick one; its own admin groups are offered.
+  const site = el(
+    'select',
+    { id: 'dev-site', name: 'site' },
+    ...config.sites.map(({ id }) => el('option', { value: id }, id)),
+  );
+  const groups = el('fieldset', {});
+  const renderGroups = () => {
+    const adminGroups = config.sites.find(({ id }) => id === site.value)?.adminGroups ?? config.adminGroups;
+    groups.replaceChildren(
+      el('legend', {}, 'Okta groups'),
+      ...adminGroups.map((group) => checkbox('group', group, false, `${group} (admin)`)),
+      checkbox('group', 'Everyone', true, 'Everyone'),
+    );
+  };
+  site.addEventListener('change', renderGroups);
+  renderGroups();
+  const sitePicker = config.sites.length > 1 ? [el('label', { for: 'dev-site' }, 'Site'), site] : [];
   const form = el(
     'form',
     { id: 'dev-sign-in-form' },
@@ -74,6 +94,7 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
       { class: 'banner' },
       'Development sign-in: the built-in development issuer is running because OKTA_ISSUER is not set. This never exists in production.',
     ),
+    ...sitePicker,
     el('label', { for: 'dev-user' }, "User (the token's sub)"),
     user,
     el(
@@ -82,13 +103,7 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
       el('legend', {}, 'Scopes'),
       ...config.devScopes.map((scope) => checkbox('scope', scope, true, scope)),
     ),
-    el(
-      'fieldset',
-      {},
-      el('legend', {}, 'Okta groups'),
-      ...config.adminGroups.map((group) => checkbox('group', group, false, `${group} (admin)`)),
-      checkbox('group', 'Everyone', true, 'Everyone'),
-    ),
+    groups,
     el(
       'fieldset',
       {},
@@ -113,6 +128,7 @@ export function showDevSignIn(config: DevConfig): Promise<Session> {
         scopes: picked('scope'),
         groups: picked('group'),
         secondFactor: picked('second-factor').length > 0,
+        site: config.sites.length > 0 ? site.value : undefined,
       };
       void requestToken(signIn).then(
         (token) => {

@@ -19,4 +19,11 @@ export interface Session {
 export type WebConfig =
   | { mode: 'okta'; issuer: string; clientId: string; scopes: string[] }
   | { mode: 'unconfigured'; issuer: string; reason: string }
-  | { mode: 'development'; issuer: string; scopes: string[]; devScopes: string[]; adminGroups: string[] };
+  | {
+      mode: 'development';
+      issuer: string;
+      scopes: string[];
+      devScopes: string[];
+      adminGroups: string[];
+      sites: { id: string; adminGroups: string[] }[];
+    };
