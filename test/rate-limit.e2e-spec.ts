@@ -19,6 +19,11 @@ function from(
   address: string,
   token?: string,
   url = '/api/messages',
+  {
+    method = 'GET',
+    headers = {},
+    sendBody = true,
+  }: { method?: string; headers?: Record<string, string>; sendBody?: boolean } = {},
 ): Promise<Answer> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   return new Promise((resolve, reject) => {
@@ -26,10 +31,11 @@ function from(
       {
         host: '127.0.0.1',
         port,
+        method,
         path: url,
         localAddress: address,
         agent: false,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       },
       (res) => {
         let body = '';
@@ -39,7 +45,9 @@ function from(
       },
     );
     req.on('error', reject);
-    req.end();
+    // Without the body the headers announce, the request stays unfinished on purpose.
+    if (sendBody) req.end();
+    else req.flushHeaders();
   });
 }
 
@@ -135,33 +143,15 @@ describe('rate limit on refused requests per address', () => {
   it('answers an address over its limit with 429 before reading its body, CORS headers included', async () => {
     const expired = env.token({ claims: { exp: Math.floor(Date.now() / 1000) - 3600 } });
     for (let i = 0; i < 20; i++) await from(env.api.app, '127.4.0.1', expired);
-    const { port } = env.api.app.getHttpServer().address() as AddressInfo;
     // Headers announce a 10 KB body that never comes: the answer cannot wait for it.
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/api/messages',
-          localAddress: '127.4.0.1',
-          agent: false,
-          headers: {
-            authorization: `Bearer ${env.token()}`,
-            origin: 'http://localhost:8080',
-            'content-type': 'application/json',
-            'content-length': '10000',
-          },
-        },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body }));
-        },
-      );
-      req.on('error', reject);
-      req.flushHeaders();
+    const answer = await from(env.api.app, '127.4.0.1', env.token(), '/api/messages', {
+      method: 'POST',
+      headers: {
+        origin: 'http://localhost:8080',
+        'content-type': 'application/json',
+        'content-length': '10000',
+      },
+      sendBody: false,
     });
     expectTooManyRequests(answer);
     expect(answer.headers['access-control-allow-origin']).toBe('http://localhost:8080');
