@@ -5,11 +5,12 @@ import { RefusalReason } from './refusal-reason.js';
 
 const { JsonWebTokenError, NotBeforeError, TokenExpiredError } = jsonwebtoken;
 
-/** jsonwebtoken's messages mapped to a reason and a short description; its own text is never echoed. */
+/**
+ * jsonwebtoken's messages mapped to a reason and a short description; its own text is never echoed.
+ * `iss` and `aud` are not given to it: the site's rules check them (site-selection.ts).
+ */
 const REFUSALS: [RegExp, RefusalReason, string][] = [
   [/^invalid signature$/, RefusalReason.BadSignature, 'bad signature'],
-  [/^jwt audience invalid/, RefusalReason.WrongAudience, 'wrong audience'],
-  [/^jwt issuer invalid/, RefusalReason.WrongIssuer, 'wrong issuer'],
   [
     /^invalid algorithm$/,
     RefusalReason.UnsupportedAlgorithm,

@@ -18,7 +18,6 @@ export enum RefusalReason {
   NoKeyId = 'no_key_id',
   UnknownSigningKey = 'unknown_signing_key',
   BadSignature = 'bad_signature',
-  WrongIssuer = 'wrong_issuer',
   /** No site trusts the token's `iss` (no key is fetched for it). */
   UnknownIssuer = 'unknown_issuer',
   /** The token names the audiences of two sites on one authorization server. */
