@@ -10,6 +10,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { WebModule } from './web/web.module.js';
 
 @Module({})
@@ -19,6 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        SharedStateModule,
         DatabaseModule,
         AuthModule,
         MessagesModule,
