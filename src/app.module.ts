@@ -10,6 +10,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { RevocationModule } from './revocation/revocation.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -22,6 +23,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         SharedStateModule,
         DatabaseModule,
+        RevocationModule.register(config),
         AuthModule,
         MessagesModule,
         HealthModule,

@@ -68,6 +68,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      // Okta's event hooks are not an API route (RevocationModule; absent without its secret).
+      { path: 'hooks/okta', method: RequestMethod.ALL },
     ],
   });
   app.useGlobalPipes(
@@ -108,6 +110,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     // before every hook of this app: the JSON answer above must come first.
     hook: 'preParsing',
   });
+  // A route that must take a larger body than BODY_LIMIT_BYTES says so in its Fastify route config
+  // (`@RouteConfig({ bodyLimit })`): Okta's event batches. Set before app.init() adds the routes.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      const { bodyLimit } = (route.config ?? {}) as { bodyLimit?: unknown };
+      if (typeof bodyLimit === 'number') route.bodyLimit = bodyLimit;
+    });
   useSecurityHeaders(app, config);
   batchResponseWrites(app.getHttpAdapter().getInstance());
   setupApiDocs(app, config);

@@ -90,6 +90,7 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
       groups,
       isAdmin: hasAny(groups, site.adminGroups),
       exp: claims.exp as number,
+      iat: optionalNumber(claims.iat),
       acr: optionalString(claims.acr),
       authTime: optionalNumber(claims.auth_time),
     };

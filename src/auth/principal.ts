@@ -13,6 +13,8 @@ export interface Principal {
   isAdmin: boolean;
   /** `exp` in seconds since the epoch. */
   exp: number;
+  /** `iat` in seconds since the epoch (what revocations compare); null when the token has none. */
+  iat: number | null;
   /** How the user signed in (OIDC `acr`, e.g. `urn:okta:loa:2fa:any`); null when the token has none. */
   acr: string | null;
   /** When the user signed in (`auth_time`, seconds since the epoch); null when absent or not a number. */

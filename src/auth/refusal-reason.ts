@@ -32,6 +32,8 @@ export enum RefusalReason {
   MalformedSubject = 'malformed_subject',
   SenderConstrained = 'sender_constrained',
   WeakSigningKey = 'weak_signing_key',
+  /** Ended before its `exp`: an Okta event hook (the user was deactivated, …) or introspection said so. */
+  TokenRevoked = 'token_revoked',
   InvalidToken = 'invalid_token',
   // Authorization (403).
   InsufficientScope = 'insufficient_scope',

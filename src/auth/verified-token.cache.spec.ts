@@ -26,6 +26,7 @@ function principal(exp: number): Principal {
     groups: [],
     isAdmin: false,
     exp,
+    iat: null,
     acr: null,
     authTime: null,
   };

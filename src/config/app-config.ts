@@ -87,6 +87,22 @@ export interface StepUpRequirement {
   maxAgeSeconds: number | undefined;
 }
 
+/** Whether routes ask the issuer's `/v1/introspect`: never, for routes that change data, or always. */
+export type IntrospectionMode = 'off' | 'writes' | 'all';
+
+/** Ending tokens before their `exp`: Okta's event hooks and token introspection. */
+export interface RevocationConfig {
+  /** The `Authorization` value Okta's event hooks send; undefined: `/hooks/okta` does not exist. */
+  eventHookSecret: string | undefined;
+  introspection: {
+    mode: IntrospectionMode;
+    /** The client (client_secret_basic) that may call `/v1/introspect`; set whenever mode is not off. */
+    client: { id: string; secret: string } | undefined;
+    /** How long one token's answer is reused; 0: every request asks. */
+    cacheSeconds: number;
+  };
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -109,6 +125,7 @@ export interface AppConfig {
   http: HttpLimitsConfig;
   /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
   trustProxy: string[];
+  revocation: RevocationConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: {
     issuer: string;

@@ -2,16 +2,19 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
 import { IdempotencyKeyEntity } from '../messages/idempotency/idempotency-key.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
+import { RevocationEventEntity } from '../revocation/revocation-event.entity.js';
 import { CreateMessages1763712000000 } from './migrations/1763712000000-create-messages.js';
 import { CreateIdempotencyKeys1764806400000 } from './migrations/1764806400000-create-idempotency-keys.js';
 import { MessagesSite1764892800000 } from './migrations/1764892800000-messages-site.js';
+import { CreateRevocationEvents1765152000000 } from './migrations/1765152000000-create-revocation-events.js';
 import { ensureSqliteDirectory } from './sqlite-directory.js';
 
-export const entities = [MessageEntity, IdempotencyKeyEntity];
+export const entities = [MessageEntity, IdempotencyKeyEntity, RevocationEventEntity];
 export const migrations = [
   CreateMessages1763712000000,
   CreateIdempotencyKeys1764806400000,
   MessagesSite1764892800000,
+  CreateRevocationEvents1765152000000,
 ];
 
 /** TypeORM options for the configured database; schema comes from migrations, never `synchronize`. */

@@ -8,6 +8,26 @@ import { ROOT_LOGGER } from './root-logger.js';
 export type AuditAction =
   'admin.messages.list' | 'admin.messages.read' | 'admin.messages.delete' | 'admin.step_up.challenge';
 
+/**
+ * Revocation: an Okta event that ends a user's tokens was stored (`revocation.received`, no
+ * caller: Okta sent it), or a request was refused because its token is revoked.
+ */
+export type RevocationAuditEvent =
+  | {
+      action: 'revocation.received';
+      eventType: string;
+      eventId: string;
+      uid: string;
+      published: string;
+    }
+  | {
+      action: 'revocation.token_refused';
+      /** What found it: a stored event (`event_hook`) or the issuer's introspection. */
+      source: string;
+      /** The event kind that revoked it (`deactivate`, …); undefined for introspection. */
+      reason?: string;
+    };
+
 export interface AuditEvent {
   action: AuditAction;
   /** The author whose messages were read or deleted; undefined for a list of every author. */
@@ -48,6 +68,25 @@ export class AuditLogger {
         // How and when the actor signed in: what a step-up requirement judges.
         actorAcr: actor.acr,
         actorAuthTime: actor.authTime,
+        at: new Date().toISOString(),
+      },
+      'audit',
+    );
+  }
+
+  /** `actor` is the caller whose token was refused; none for an event Okta sent. */
+  recordRevocation(event: RevocationAuditEvent, origin: RequestOrigin | undefined, actor?: Principal): void {
+    this.logger.info(
+      {
+        reqId: origin?.requestId,
+        client: origin?.clientAddress,
+        context: 'audit',
+        audit: true,
+        ...event,
+        site: actor?.site,
+        actor: actor?.sub ?? null,
+        actorClient: actor?.cid,
+        uid: actor?.uid ?? ('uid' in event ? event.uid : undefined),
         at: new Date().toISOString(),
       },
       'audit',

@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { TokenRevocation, type CheckedRequest } from '../../revocation/token-revocation.service.js';
 import { bearerCredential, checkTokenSyntax, type RequestParts } from '../bearer-token.js';
 import { Public } from '../decorators/public.decorator.js';
 import { toAuthError } from '../jwt-errors.js';
@@ -11,12 +12,12 @@ import { SitesService } from '../sites.service.js';
 import { readHeader } from '../token-rules.js';
 import { VerifiedTokenCache } from '../verified-token.cache.js';
 
-type Request = RequestParts & AuthenticatedRequest & { verifiedToken?: VerifiedToken };
+type Request = RequestParts & AuthenticatedRequest & CheckedRequest & { verifiedToken?: VerifiedToken };
 
 /**
  * The global guard: every route needs a valid token unless marked `@Public()`. A token verified
  * before is answered from the cache; any other goes through passport-jwt, with its site's key
- * and rules.
+ * and rules. Either way, a revoked token is then refused (`TokenRevocation`).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard() {
@@ -25,6 +26,7 @@ export class JwtAuthGuard extends AuthGuard() {
     private readonly cache: VerifiedTokenCache,
     private readonly keys: SigningKeysService,
     private readonly sites: SitesService,
+    private readonly revocation: TokenRevocation,
     strategy: OktaJwtStrategy,
   ) {
     super({ defaultStrategy: strategy.strategyName, property: 'verifiedToken', session: false });
@@ -39,6 +41,7 @@ export class JwtAuthGuard extends AuthGuard() {
       this.keys.has(this.sites.byId(site).issuer, kid),
     );
     if (cached) {
+      await this.revocation.check(credential, cached, request);
       request.principal = cached;
       return true;
     }
@@ -50,6 +53,7 @@ export class JwtAuthGuard extends AuthGuard() {
     await super.canActivate(context);
     const verified = request.verifiedToken!;
     this.cache.set(credential, verified.principal, verified.kid, verified.nbf);
+    await this.revocation.check(credential, verified.principal, request);
     request.principal = verified.principal;
     return true;
   }
