@@ -2,9 +2,14 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { MetricsServer } from '../src/metrics/metrics.server.js';
 import { challengeDescription, expectErrorBody } from './fixtures/http.js';
+import { JwksServer } from './fixtures/jwks-server.js';
+import { generateTestKey } from './fixtures/keys.js';
 import { sample, scrape } from './fixtures/metrics.js';
 import { eventBatch, HOOK_SECRET, oktaEvent } from './fixtures/okta-events.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
+import { createTestApp } from './fixtures/test-app.js';
+import { createTestDatabase } from './fixtures/test-database.js';
+import { signAccessToken } from './fixtures/tokens.js';
 
 const NOW = () => Math.floor(Date.now() / 1000);
 let users = 0;
@@ -273,6 +278,35 @@ describe('Okta event hooks without OKTA_EVENT_HOOK_SECRET', () => {
         .set('Authorization', HOOK_SECRET)
         .send(eventBatch([oktaEvent('user.lifecycle.deactivate', '00uABC')]));
       expectErrorBody(post, 404);
+    }
+  });
+});
+
+describe('revocations after a restart', () => {
+  it('still refuses a revoked token after the instance restarts on the same database', async () => {
+    const key = generateTestKey();
+    const jwks = new JwksServer([key]);
+    const issuer = await jwks.start();
+    const database = await createTestDatabase();
+    const env = { OKTA_ISSUER: issuer, DATABASE_URL: database.url, OKTA_EVENT_HOOK_SECRET: HOOK_SECRET };
+    const token = signAccessToken({ issuer, key, claims: { uid: '00uRESTARTED00000001' } });
+    try {
+      const first = await createTestApp(env);
+      await request(first.server)
+        .post('/hooks/okta')
+        .set('Authorization', HOOK_SECRET)
+        .send(eventBatch([oktaEvent('user.account.lock', '00uRESTARTED00000001')]))
+        .expect(200);
+      await first.close();
+      const second = await createTestApp(env);
+      try {
+        await request(second.server).get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await database.drop();
+      await jwks.stop();
     }
   });
 });
