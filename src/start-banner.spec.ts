@@ -34,4 +34,13 @@ describe('startBanner', () => {
     );
     expect(lines[0]).toMatch(/^API listening on http:\/\/\[::1\]:8000 /);
   });
+
+  it('names the Okta event hook when OKTA_EVENT_HOOK_SECRET is set, and only then', () => {
+    const address = { address: '127.0.0.1', family: 'IPv4', port: 8000 };
+    const on = startBanner(configFor({ OKTA_EVENT_HOOK_SECRET: 'x'.repeat(32) }), address, undefined);
+    expect(on).toContain(
+      '  Okta event hook  http://127.0.0.1:8000/hooks/okta (OKTA_EVENT_HOOK_SECRET is set)',
+    );
+    expect(startBanner(configFor({}), address, undefined).join('\n')).not.toContain('hooks/okta');
+  });
 });

@@ -39,6 +39,12 @@ export function startBanner(
       ? '  metrics    off (METRICS_PORT=off)'
       : `  metrics    ${metricsUrl}${WILDCARDS.has(config.metrics.host) ? ' (every interface: set METRICS_HOST to keep it private)' : ''}`,
   ];
+  if (config.revocation.eventHookSecret !== undefined) {
+    lines.push(`  Okta event hook  ${local}/hooks/okta (OKTA_EVENT_HOOK_SECRET is set)`);
+    if (config.devIssuer) {
+      lines.push('  try it: npm run -s okta-event -- user.lifecycle.deactivate --sub alice@example.com');
+    }
+  }
   if (config.devIssuer && config.sitesFile !== undefined) {
     lines.push(
       '  development issuer for the sites without an issuer; get a token for one of them:',

@@ -5,6 +5,7 @@ import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-m
 import { devIssuerUrl, isLoopbackHost, isLoopbackHostHeader, tokenEndpointOf } from './issuer-url.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
 import { needsSignIn, serveSignInPage } from './sign-in-page.js';
+import { withTokenState } from './token-state.js';
 
 export interface DevIssuerOptions {
   host: string;
@@ -59,7 +60,7 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
     const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
     installOktaTokenShape(service, audience);
     issuers.set(name, issuer);
-    handlers.set(name, mountUnderIssuerPath(`/oauth2/${name}`, loopbackCorsOnly(service.requestHandler)));
+    handlers.set(name, mountUnderIssuerPath(`/oauth2/${name}`, loopbackCorsOnly(withTokenState(service))));
   }
 
   const server = createServer(loopbackHostOnly(byAuthorizationServer(handlers)));
