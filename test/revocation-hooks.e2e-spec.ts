@@ -1,6 +1,10 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { MetricsServer } from '../src/metrics/metrics.server.js';
+import { RevocationStore } from '../src/revocation/revocation-store.service.js';
+import { REVOCATION_CHANNEL } from '../src/revocation/revocation-sync.service.js';
+import { RevokedUsers } from '../src/revocation/revoked-users.js';
+import { Notices } from '../src/shared-state/notices.js';
 import { challengeDescription, expectErrorBody } from './fixtures/http.js';
 import { JwksServer } from './fixtures/jwks-server.js';
 import { generateTestKey } from './fixtures/keys.js';
@@ -167,6 +171,32 @@ describe('Okta event hooks (/hooks/okta)', () => {
     // ... and a later deactivation, delivered late too, does win.
     await deliver([oktaEvent('user.lifecycle.deactivate', uid, { published: ago(10) })]).expect(200);
     await me(afterBoth).expect(401);
+  });
+
+  it('forgets revocations 24 hours after the event: rows removed, tokens no longer refused', async () => {
+    const uid = newUser();
+    const token = tokenFor(uid);
+    await deliver([oktaEvent('user.account.lock', uid, { published: ago(60) })]).expect(200);
+    await me(token).expect(401);
+    const rows = await storedRows();
+    const dayLater = Date.now() + 24 * 3600 * 1000;
+    expect(await env.api.app.get(RevocationStore).removeExpired(dayLater)).toBeGreaterThanOrEqual(1);
+    expect(await storedRows()).toBeLessThan(rows);
+    env.api.app.get(RevokedUsers).prune(dayLater);
+    await me(token).expect(200);
+  });
+
+  it('applies revocations another instance publishes as a notice, and drops malformed notices', async () => {
+    const uid = newUser();
+    const token = tokenFor(uid);
+    await me(token).expect(200);
+    const notices = env.api.app.get(Notices);
+    for (const junk of ['not json', '{}', '[["x"]]', JSON.stringify([[uid, 'explode', Date.now()]])]) {
+      await notices.publish(REVOCATION_CHANNEL, junk);
+    }
+    await me(token).expect(200);
+    await notices.publish(REVOCATION_CHANNEL, JSON.stringify([[uid, 'deactivate', Date.now()]]));
+    await me(token).expect(401);
   });
 
   it('acknowledges and ignores event types it does not act on, and events older than 24 hours', async () => {

@@ -84,7 +84,7 @@ export const ERROR_RESPONSES = {
   },
   401: {
     status: 401,
-    description: 'No token, or the token is invalid; `WWW-Authenticate` says which',
+    description: 'No token, or the token is invalid or revoked; `WWW-Authenticate` says which',
     headers: { 'WWW-Authenticate': WWW_AUTHENTICATE },
     examples: examples(
       [
@@ -170,7 +170,8 @@ export const ERROR_RESPONSES = {
   },
   503: {
     status: 503,
-    description: 'The signing keys or the database are unavailable; `Retry-After` is set',
+    description:
+      'The signing keys, the database or the issuer’s introspection are unavailable; `Retry-After` is set',
     headers: { 'Retry-After': RETRY_AFTER },
     examples: examples(
       [
