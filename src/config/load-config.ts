@@ -4,6 +4,7 @@ import { ConfigError, integer, read, url, type Env } from './env.js';
 import { listenHost, takesApiPort } from './hosts.js';
 import { httpLimits, logging, metrics } from './operability-config.js';
 import { trustedProxies } from './proxy-config.js';
+import { redis } from './redis-config.js';
 import { loadSites } from './sites-config.js';
 import { adminStepUp } from './step-up-config.js';
 export { ConfigError } from './env.js';
@@ -105,5 +106,6 @@ export function loadConfig(env: Env): AppConfig {
     http: httpLimits(env),
     sitesFile: read(env, 'SITES_FILE'),
     trustProxy: trustedProxies(env),
+    redis: redis(env),
   };
 }
