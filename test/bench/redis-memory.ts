@@ -62,7 +62,7 @@ async function main(): Promise<void> {
           {
             'used_memory per key (bytes)': Math.round(perKey),
             'MEMORY USAGE of one key (bytes)': sampled,
-            [`MB per ${KEYS}`]: Number(((perKey * KEYS) / 1_048_576).toFixed(1)),
+            [`MiB per ${KEYS}`]: Number(((perKey * KEYS) / 1_048_576).toFixed(1)),
           },
         ]),
       ),
