@@ -15,7 +15,8 @@ export const shared = {
 
 /**
  * Two projects: every e2e spec runs on SQLite and again on PostgreSQL (each app in a fresh database);
- * unit specs run once. Specs under test/postgres/ need PostgreSQL itself and run only there.
+ * unit specs run once. Specs under test/postgres/ need PostgreSQL itself and run only there; specs
+ * under test/redis/ need Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379) and run only with SQLite.
  * Where no PostgreSQL answers, the PostgreSQL half is skipped loudly, unless REQUIRE_POSTGRES=1 (CI).
  */
 export default async function config() {
@@ -30,6 +31,8 @@ export default async function config() {
     ...shared,
     displayName: 'postgres',
     testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    // Specs under test/redis/ are about Redis, whatever the database: they run once, with SQLite.
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/redis/'],
     setupFiles: ['<rootDir>/test/setup/use-postgres.mjs'],
   };
   // testTimeout is read from the top level, not from each project.

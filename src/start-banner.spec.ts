@@ -43,4 +43,18 @@ describe('startBanner', () => {
     );
     expect(startBanner(configFor({}), address, undefined).join('\n')).not.toContain('hooks/okta');
   });
+
+  it('names the Redis the limits are shared in, without its password, and says nothing without one', () => {
+    const address = { address: '127.0.0.1', family: 'IPv4', port: 8000 };
+    const shared = startBanner(
+      configFor({ REDIS_URL: 'redis://:secret@cache.internal:6380/2' }),
+      address,
+      undefined,
+    );
+    expect(shared).toContain(
+      '  shared     limits, replay memory, notices in redis://cache.internal:6380/2 (keys okta-api:…)',
+    );
+    expect(shared.join('\n')).not.toContain('secret');
+    expect(startBanner(configFor({}), address, undefined).join('\n')).not.toContain('shared');
+  });
 });

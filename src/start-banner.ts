@@ -38,6 +38,11 @@ export function startBanner(
     metricsUrl === undefined
       ? '  metrics    off (METRICS_PORT=off)'
       : `  metrics    ${metricsUrl}${WILDCARDS.has(config.metrics.host) ? ' (every interface: set METRICS_HOST to keep it private)' : ''}`,
+    ...(config.redis === undefined
+      ? []
+      : [
+          `  shared     limits, replay memory, notices in ${config.redis.display} (keys ${config.redis.keyPrefix}…)`,
+        ]),
   ];
   if (config.revocation.eventHookSecret !== undefined) {
     lines.push(`  Okta event hook  ${local}/hooks/okta (OKTA_EVENT_HOOK_SECRET is set)`);

@@ -79,6 +79,26 @@ export interface HttpLimitsConfig {
   keepAliveTimeoutMs: number;
 }
 
+/**
+ * `REDIS_URL` and its companions: the store every instance shares rate limits, replay memory and
+ * notices through. The password is kept apart from `display`, which logs and the banner print.
+ */
+export interface RedisConfig {
+  host: string;
+  port: number;
+  db: number;
+  username: string | undefined;
+  password: string | undefined;
+  /** `rediss://`: TLS, the server's certificate checked against the system's CAs. */
+  tls: boolean;
+  /** `redis://host:port/db`, without credentials. */
+  display: string;
+  /** The longest a request waits on one Redis command before this instance's memory answers. */
+  timeoutMs: number;
+  /** Every key and channel starts with this, so deployments and test runs sharing a Redis never meet. */
+  keyPrefix: string;
+}
+
 /** What a step-up route needs of the sign-in (RFC 9470); an empty list and no age mean nothing. */
 export interface StepUpRequirement {
   /** The token's `acr` must be one of these (`ADMIN_ACR_VALUES`). */
@@ -123,6 +143,8 @@ export interface AppConfig {
   metrics: MetricsConfig;
   rateLimit: RateLimitConfig;
   http: HttpLimitsConfig;
+  /** Shared state for several instances; undefined: each instance keeps its own. */
+  redis: RedisConfig | undefined;
   /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
   trustProxy: string[];
   revocation: RevocationConfig;

@@ -5,6 +5,7 @@ import { listenHost, takesApiPort } from './hosts.js';
 import { httpLimits, logging, metrics } from './operability-config.js';
 import { trustedProxies } from './proxy-config.js';
 import { revocation } from './revocation-config.js';
+import { redis } from './redis-config.js';
 import { loadSites } from './sites-config.js';
 import { adminStepUp } from './step-up-config.js';
 export { ConfigError } from './env.js';
@@ -107,5 +108,6 @@ export function loadConfig(env: Env): AppConfig {
     sitesFile: read(env, 'SITES_FILE'),
     trustProxy: trustedProxies(env),
     revocation: revocation(env),
+    redis: redis(env),
   };
 }

@@ -56,15 +56,15 @@ export class ErrorModel {
 }
 
 export class HealthModel {
-  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status: string;
+  @ApiProperty({ enum: ['ok', 'degraded', 'error', 'shutting_down'] }) status: string;
   @ApiProperty({ required: false, type: Object, additionalProperties: true }) info?: object;
   @ApiProperty({ required: false, type: Object, additionalProperties: true }) details?: object;
   @ApiProperty({
     required: false,
-    description: 'one word per check: up, down or stale',
+    description: 'one word per check: up, down or stale (redis, when configured: up or degraded)',
     example: { database: 'up', keys: 'stale' },
     type: Object,
-    additionalProperties: { type: 'string', enum: ['up', 'down', 'stale'] },
+    additionalProperties: { type: 'string', enum: ['up', 'down', 'stale', 'degraded'] },
   })
   checks?: Record<string, string>;
 }

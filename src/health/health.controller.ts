@@ -11,6 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator.js';
 import { errorBody } from '../common/error-body.js';
 import { HealthModel, NotReadyModel } from '../docs/api-models.js';
+import { RedisHealthIndicator } from './redis.health.js';
 import { SigningKeysHealthIndicator } from './signing-keys.health.js';
 
 const RETRY_AFTER_SECONDS = '5';
@@ -25,13 +26,14 @@ export type Readiness = (
   | (Omit<HealthCheckResult, 'error'> & { statusCode: number; error: string; message: string })
 ) & { checks: Record<string, CheckState> };
 
-type CheckState = 'up' | 'down' | 'stale';
+/** `degraded` (Redis only) still serves: it never makes the instance unready. */
+type CheckState = 'up' | 'down' | 'stale' | 'degraded';
 
 /** One word per check (`database: up`, `keys: stale`) for dashboards and humans; detail stays in `details`. */
 function summarize(result: HealthCheckResult): Record<string, CheckState> {
   return Object.fromEntries(
     Object.entries(result.details).map(([name, detail]): [string, CheckState] => {
-      if (detail.status === 'up') return [name, 'up'];
+      if (detail.status === 'up' || detail.status === 'degraded') return [name, detail.status];
       return [name, (detail as { state?: unknown }).state === 'stale' ? 'stale' : 'down'];
     }),
   );
@@ -51,7 +53,7 @@ function withoutDriverErrors(details: HealthIndicatorResult): HealthIndicatorRes
 /** `database: connect ECONNREFUSED 10.0.0.5:5432; keys: no signing keys loaded`, for the log only. */
 function causes(details: HealthIndicatorResult): string {
   return Object.entries(details)
-    .filter(([, detail]) => detail.status !== 'up')
+    .filter(([, detail]) => detail.status === 'down')
     .map(([name, detail]) => {
       const { message } = detail as { message?: unknown };
       return `${name}: ${typeof message === 'string' ? message : 'down'}`;
@@ -70,6 +72,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly keys: SigningKeysHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   /** The process is up and serving: no dependency is checked, so a slow database never restarts it. */
@@ -83,7 +86,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers and the signing keys are loaded and fresh' })
+  @ApiOperation({
+    summary:
+      'Readiness: the database answers and the signing keys are loaded and fresh (Redis, when configured, is at worst degraded)',
+  })
   @ApiOkResponse({ type: HealthModel })
   @ApiServiceUnavailableResponse({ type: NotReadyModel, description: 'Not ready; `Retry-After` is set' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
@@ -91,6 +97,7 @@ export class HealthController {
       const result = await this.health.check([
         () => this.database.pingCheck('database').withTimeout(DATABASE_TIMEOUT_MS),
         () => this.keys.check('keys'),
+        ...(this.redis.configured ? [() => this.redis.check('redis')] : []),
       ]);
       return { ...result, checks: summarize(result) };
     } catch (error) {
@@ -102,7 +109,7 @@ export class HealthController {
       this.logger.warn(`not ready: ${causes(reported.details)}`);
       const result = { ...reported, details: withoutDriverErrors(reported.details) };
       const checks = summarize(result);
-      const failing = Object.entries(checks).filter(([, state]) => state !== 'up');
+      const failing = Object.entries(checks).filter(([, state]) => state === 'down' || state === 'stale');
       void reply.status(503).header('Retry-After', RETRY_AFTER_SECONDS);
       return {
         ...result,

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -6,6 +6,8 @@ import { siteOf, type AuthenticatedRequest } from '../auth/principal.js';
 import { SigningKeysService } from '../auth/signing-keys.service.js';
 import { VerifiedTokenCache } from '../auth/verified-token.cache.js';
 import { annotations } from '../logging/request-annotations.js';
+import { REDIS_LINK, type RedisLink } from '../shared-state/redis-link.js';
+import { registerRedisMetrics } from './redis-metrics.js';
 import { registerStateMetrics } from './state-metrics.js';
 
 /**
@@ -22,7 +24,12 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly idempotency: Counter<'outcome'>;
   private readonly stepUpChallenges: Counter<'reason'>;
 
-  constructor(keys: SigningKeysService, cache: VerifiedTokenCache, dataSource: DataSource) {
+  constructor(
+    keys: SigningKeysService,
+    cache: VerifiedTokenCache,
+    dataSource: DataSource,
+    @Inject(REDIS_LINK) redis: RedisLink | null,
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requestDuration = new Histogram({
@@ -57,6 +64,7 @@ export class MetricsService implements OnApplicationShutdown {
       registers,
     });
     registerStateMetrics(registers, keys, cache, dataSource);
+    if (redis) registerRedisMetrics(registers, redis);
   }
 
   /** One finished response: its duration by route and status, and the authentication outcome. */

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startApiProcess, type ApiProcess } from '../fixtures/api-process.js';
+import { dropKeys, redisClient, TEST_REDIS_URL, testKeyPrefix } from '../fixtures/redis.js';
 import { TEST_DATABASE_PREFIX, TEST_POSTGRES_URL } from '../fixtures/test-database.js';
 
 /** The recipe's shell block in docs/operating.md, under "Two local instances". */
@@ -29,11 +30,13 @@ async function freePort(): Promise<number> {
 
 describe('the two-local-instances recipe of docs/operating.md', () => {
   const database = `${TEST_DATABASE_PREFIX}recipe_${process.pid}`;
+  const prefix = testKeyPrefix();
   const instances: ApiProcess[] = [];
 
   afterAll(async () => {
     await Promise.all(instances.map((api) => api.stop()));
     spawnSync('dropdb', ['--if-exists', '--force', ...adminArgs(), database]);
+    await dropKeys(await redisClient(), prefix);
   });
 
   /** Host and user of the test server, for createdb and dropdb. */
@@ -49,7 +52,7 @@ describe('the two-local-instances recipe of docs/operating.md', () => {
     ];
   }
 
-  it('runs as written: B accepts tokens of A’s issuer and reads what A wrote', async () => {
+  it('runs as written: B accepts tokens of A’s issuer, reads what A wrote, and counts the caller with A', async () => {
     const lines = recipe();
     expect(lines).toHaveLength(3);
     const [create, a, b] = lines;
@@ -63,10 +66,28 @@ describe('the two-local-instances recipe of docs/operating.md', () => {
     expect(create).toBe('createdb -h 127.0.0.1 -U postgres messages');
     execFileSync('createdb', [...adminArgs(), database]);
     const postgresBase = `${TEST_POSTGRES_URL.replace(/\/[^/]*$/, '')}/${database}`;
-    const envA: Record<string, string> = { ...envOf(adapt(a)), DATABASE_URL: postgresBase };
-    const envB: Record<string, string> = { ...envOf(adapt(b)), DATABASE_URL: postgresBase };
-    expect(Object.keys(envA).sort()).toEqual(['DATABASE_URL', 'DEV_ISSUER_PORT', 'METRICS_PORT', 'PORT']);
-    expect(Object.keys(envB).sort()).toEqual(['DATABASE_URL', 'METRICS_PORT', 'OKTA_ISSUER', 'PORT']);
+    // The recipe's Redis, with this test's key prefix so that it meets no other run's keys.
+    const shared = { DATABASE_URL: postgresBase, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    const envA: Record<string, string> = { ...envOf(adapt(a)), ...shared };
+    const envB: Record<string, string> = { ...envOf(adapt(b)), ...shared };
+    expect(envOf(a).REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(envOf(b).REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(Object.keys(envA).sort()).toEqual([
+      'DATABASE_URL',
+      'DEV_ISSUER_PORT',
+      'METRICS_PORT',
+      'PORT',
+      'REDIS_KEY_PREFIX',
+      'REDIS_URL',
+    ]);
+    expect(Object.keys(envB).sort()).toEqual([
+      'DATABASE_URL',
+      'METRICS_PORT',
+      'OKTA_ISSUER',
+      'PORT',
+      'REDIS_KEY_PREFIX',
+      'REDIS_URL',
+    ]);
 
     const apiA = await startApiProcess(envA);
     instances.push(apiA);
@@ -95,6 +116,14 @@ describe('the two-local-instances recipe of docs/operating.md', () => {
     expect(((await read.json()) as { text: string }).text).toBe('written on A');
     for (const metricsPort of [ports.get('9464'), ports.get('9465')]) {
       expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
+    }
+    // One count for the caller, whichever instance answered: the POST on A and the GET on B.
+    const redis = await redisClient();
+    try {
+      const [key] = await redis.keys(`${prefix}rl:caller:*`);
+      expect(await redis.get(key)).toBe('2');
+    } finally {
+      redis.disconnect();
     }
   });
 });
