@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from '../database/database-errors.js';
 import type { Refusal } from '../logging/request-annotations.js';
 import { IdempotencyConflictError, IdempotencyOutcome } from '../messages/idempotency/idempotency.error.js';
 import { TooManyRequestsError } from '../rate-limit/too-many-requests.error.js';
+import { DevIssuerNonceError } from '../web/dev-issuer-nonce.error.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
 /** How an error is answered. `refusal` says why a caller was turned away, for logs and metrics. */
@@ -91,6 +92,9 @@ export function describeError(exception: unknown): ErrorResponse {
     const status = outcome === IdempotencyOutcome.BodyMismatch ? 422 : 409;
     const headers = outcome === IdempotencyOutcome.InFlight ? retryAfter(IN_FLIGHT_RETRY_AFTER_SECONDS) : {};
     return { status, message, headers, idempotency: outcome };
+  }
+  if (exception instanceof DevIssuerNonceError) {
+    return { status: 400, message: exception.message, headers: { 'DPoP-Nonce': exception.nonce } };
   }
   if (exception instanceof MissingGroupError) {
     const refusal = { code: 'insufficient_group', reason: RefusalReason.InsufficientGroup };

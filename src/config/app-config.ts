@@ -87,6 +87,12 @@ export interface StepUpRequirement {
   maxAgeSeconds: number | undefined;
 }
 
+/** The demo page's sign-in. */
+export interface DemoPageConfig {
+  /** The Okta SPA app requires DPoP: the page signs in with Okta Auth JS's `dpop` option (`OKTA_SPA_DPOP`). */
+  spaDpop: boolean;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -109,6 +115,7 @@ export interface AppConfig {
   http: HttpLimitsConfig;
   /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
   trustProxy: string[];
+  demoPage: DemoPageConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: {
     issuer: string;

@@ -5,6 +5,7 @@ import { listenHost, takesApiPort } from './hosts.js';
 import { httpLimits, logging, metrics } from './operability-config.js';
 import { trustedProxies } from './proxy-config.js';
 import { loadSites } from './sites-config.js';
+import { demoPage } from './demo-page-config.js';
 import { adminStepUp } from './step-up-config.js';
 export { ConfigError } from './env.js';
 
@@ -105,5 +106,6 @@ export function loadConfig(env: Env): AppConfig {
     http: httpLimits(env),
     sitesFile: read(env, 'SITES_FILE'),
     trustProxy: trustedProxies(env),
+    demoPage: demoPage(env),
   };
 }
