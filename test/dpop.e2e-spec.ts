@@ -65,7 +65,7 @@ describe('DPoP (RFC 9449)', () => {
       ['typ of a plain JWT', { header: { typ: 'JWT' } }, /typ/],
       ['jwk missing', { header: { jwk: undefined } }, /jwk/],
     ])('%s', async (_case, options, description) => {
-      await expectProofRefused(options as Partial<ProofOptions>, description);
+      await expectProofRefused(options, description);
     });
 
     it.each(['ES384', 'PS256'] as const)('refuses a proof signed with %s', async (alg) => {
