@@ -39,6 +39,11 @@ export function startBanner(
       ? '  metrics    off (METRICS_PORT=off)'
       : `  metrics    ${metricsUrl}${WILDCARDS.has(config.metrics.host) ? ' (every interface: set METRICS_HOST to keep it private)' : ''}`,
   ];
+  if (config.dpop.nonce?.generated) {
+    lines.push(
+      '  DPoP nonces are signed with a random secret of this process (DPOP_NONCE_SECRET unset): other instances reject them',
+    );
+  }
   if (config.devIssuer && config.sitesFile !== undefined) {
     lines.push(
       '  development issuer for the sites without an issuer; get a token for one of them:',

@@ -1,7 +1,7 @@
 import { InvalidRequestError, MissingTokenError } from './bearer-errors.js';
 import {
   bearerCredential,
-  bearerTokenOrNull,
+  accessTokenOrNull,
   checkTokenSyntax,
   extractBearerToken,
   type RequestParts,
@@ -117,11 +117,11 @@ describe('bearerCredential and checkTokenSyntax', () => {
   });
 });
 
-describe('bearerTokenOrNull', () => {
+describe('accessTokenOrNull', () => {
   it('returns the token or null, never throws', () => {
-    expect(bearerTokenOrNull(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
-    expect(bearerTokenOrNull(withAuthorization('Basic x'))).toBeNull();
-    expect(bearerTokenOrNull(withAuthorization('Bearer'))).toBeNull();
+    expect(accessTokenOrNull(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
+    expect(accessTokenOrNull(withAuthorization('Basic x'))).toBeNull();
+    expect(accessTokenOrNull(withAuthorization('Bearer'))).toBeNull();
   });
 });
 
@@ -144,7 +144,7 @@ describe('more than one Authorization field', () => {
     const request = withRawHeaders(rawHeaders);
     expect(() => bearerCredential(request)).toThrow(InvalidRequestError);
     expect(() => bearerCredential(request)).toThrow(/^malformed Authorization header; send it once/);
-    expect(bearerTokenOrNull(request)).toBeNull();
+    expect(accessTokenOrNull(request)).toBeNull();
   });
 
   it('accepts one Authorization next to headers whose names only look alike', () => {

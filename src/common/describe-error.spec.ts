@@ -12,11 +12,11 @@ import { describeError } from './describe-error.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
 describe('describeError', () => {
-  it('answers no credentials with 401 and a bare Bearer challenge (RFC 6750 3)', () => {
+  it('answers no credentials with 401 and a bare challenge for each scheme (RFC 6750 3, RFC 9449 7.1)', () => {
     expect(describeError(new MissingTokenError())).toEqual({
       status: 401,
       message: 'a bearer access token is required',
-      headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
+      headers: { 'WWW-Authenticate': 'Bearer realm="api", DPoP algs="RS256 ES256"' },
       refusal: { code: 'missing_token', reason: RefusalReason.MissingToken },
     });
   });

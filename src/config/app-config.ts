@@ -93,6 +93,16 @@ export interface DemoPageConfig {
   spaDpop: boolean;
 }
 
+/** RFC 9449 DPoP: sender-constrained tokens and their proofs. */
+export interface DpopConfig {
+  /** The origin clients call (`PUBLIC_URL`); undefined: `http://` + the request's `Host`. */
+  publicUrl: string | undefined;
+  /** `DPOP_REQUIRED`: the Bearer scheme is refused. */
+  required: boolean;
+  /** `DPOP_NONCE`: proofs must carry a nonce this server made; `generated` when no secret was set. */
+  nonce: { secret: string; generated: boolean } | undefined;
+}
+
 export interface AppConfig {
   production: boolean;
   host: string;
@@ -116,6 +126,7 @@ export interface AppConfig {
   /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
   trustProxy: string[];
   demoPage: DemoPageConfig;
+  dpop: DpopConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: {
     issuer: string;

@@ -6,8 +6,8 @@ import { ConfigError, read, type Env } from './env.js';
  * Demonstrating Proof of Possession (DPoP) header in token requests"), so the page must use it.
  */
 export function demoPage(env: Env): DemoPageConfig {
-  const raw = read(env, 'OKTA_SPA_DPOP')?.toLowerCase();
+  const raw = read(env, 'OKTA_SPA_DPOP');
   if (raw === undefined || raw === 'false') return { spaDpop: false };
   if (raw === 'true') return { spaDpop: true };
-  throw new ConfigError(`OKTA_SPA_DPOP must be true or false, got "${read(env, 'OKTA_SPA_DPOP')}"`);
+  throw new ConfigError(`OKTA_SPA_DPOP must be true or false, got "${raw}"`);
 }

@@ -1,5 +1,6 @@
 import { devIssuerHost } from '../dev-issuer/issuer-url.js';
 import type { AppConfig, DatabaseConfig } from './app-config.js';
+import { dpop } from './dpop-config.js';
 import { ConfigError, integer, read, url, type Env } from './env.js';
 import { listenHost, takesApiPort } from './hosts.js';
 import { httpLimits, logging, metrics } from './operability-config.js';
@@ -107,5 +108,6 @@ export function loadConfig(env: Env): AppConfig {
     sitesFile: read(env, 'SITES_FILE'),
     trustProxy: trustedProxies(env),
     demoPage: demoPage(env),
+    dpop: dpop(env, production),
   };
 }
