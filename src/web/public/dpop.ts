@@ -25,9 +25,13 @@ export function loadJose(): Promise<Jose> {
   return jose;
 }
 
-/** DPoP needs WebCrypto, which browsers offer only in secure contexts (https, localhost). */
+/** DPoP needs WebCrypto, which browsers offer only in secure contexts (https, localhost), and IndexedDB. */
 export function dpopSupported(): boolean {
-  return globalThis.isSecureContext !== false && typeof crypto?.subtle?.generateKey === 'function';
+  return (
+    globalThis.isSecureContext !== false &&
+    typeof crypto?.subtle?.generateKey === 'function' &&
+    typeof indexedDB !== 'undefined'
+  );
 }
 
 /**
