@@ -1,10 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWK } from 'jose';
+import { DPOP_ALGORITHMS } from '../auth/dpop/dpop-proof.js';
+import { normaliseHtu } from '../auth/dpop/request-url.js';
 import { LocalReplayMemory } from '../shared-state/replay-memory.js';
 import { DevDpopNonces } from './dpop-nonces.js';
 
-/** The proof algorithms this API accepts, so the development issuer offers no others. */
-export const DPOP_ALGORITHMS = ['RS256', 'ES256'];
 /** A proof's `iat` may be this old, and this far in the future (the API's own window). */
 const MAX_PROOF_AGE_SECONDS = 60;
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -75,7 +75,8 @@ export class DevDpopTokenEndpoint {
         protectedHeader: { jwk },
       } = await jwtVerify(proofs[0], EmbeddedJWK, {
         typ: 'dpop+jwt',
-        algorithms: DPOP_ALGORITHMS,
+        // The API's own algorithms: a token bound here must be usable there.
+        algorithms: [...DPOP_ALGORITHMS],
         maxTokenAge: MAX_PROOF_AGE_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['jti', 'htm', 'htu'],
@@ -86,7 +87,8 @@ export class DevDpopTokenEndpoint {
     if (typeof payload.jti !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(payload.jti))
       return invalid('DPoP proof jti must be a string of 1 to 200 visible characters');
     if (payload.htm !== method) return invalid(`DPoP proof htm must be ${method}`);
-    if (!sameTarget(payload.htu, htu)) return invalid(`DPoP proof htu must be ${htu}`);
+    const target = normaliseHtu(payload.htu);
+    if (target === undefined || target !== normaliseHtu(htu)) return invalid(`DPoP proof htu must be ${htu}`);
     const jkt = await calculateJwkThumbprint(jwk!, 'sha256');
     if (!this.nonces.accepts(payload.nonce)) {
       return {
@@ -108,16 +110,6 @@ export class DevDpopTokenEndpoint {
     if (error === 'use_dpop_nonce') res.setHeader('DPoP-Nonce', this.nonces.issue());
     res.end(JSON.stringify({ error, error_description: description }));
   }
-}
-
-/** RFC 9449 section 4.3: the same URI once normalised (RFC 3986 6.2.2, 6.2.3), query and fragment aside. */
-function sameTarget(htu: unknown, expected: string): boolean {
-  if (typeof htu !== 'string' || !URL.canParse(htu)) return false;
-  const given = new URL(htu);
-  const wanted = new URL(expected);
-  return (
-    given.protocol === wanted.protocol && given.host === wanted.host && given.pathname === wanted.pathname
-  );
 }
 
 function describeJoseFailure(error: unknown): string {
