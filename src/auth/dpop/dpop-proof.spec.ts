@@ -114,6 +114,13 @@ describe('verifyProof', () => {
       expect(await refusal({ signWith: other })).toBe(RefusalReason.DpopBadSignature);
     });
 
+    it('checks the signature of every proof, even when its header was seen before', async () => {
+      const other = await generateDpopKey('ES256');
+      await expect(verifyProof(await proof(), CONTEXT)).resolves.toBeDefined();
+      expect(await refusal({ signWith: other })).toBe(RefusalReason.DpopBadSignature);
+      await expect(verifyProof(await proof(), CONTEXT)).resolves.toBeDefined();
+    });
+
     it('refuses a crit header it does not understand', async () => {
       const options = { header: { crit: ['exp'], exp: 1 }, signOptions: { crit: { exp: true } } };
       expect(await refusal(options)).toBe(RefusalReason.DpopProofMalformed);

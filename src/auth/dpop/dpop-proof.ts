@@ -8,6 +8,7 @@ import {
   type JWK,
   type ProtectedHeaderParameters,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { RefusalReason } from '../refusal-reason.js';
 import { InvalidDpopProofError } from './dpop-errors.js';
 import { normaliseHtu } from './request-url.js';
@@ -42,6 +43,22 @@ export interface VerifiedProof {
   jti: string;
   nonce: unknown;
 }
+
+interface ProofKey {
+  key: CryptoKey;
+  alg: DpopAlgorithm;
+  jkt: string;
+}
+
+/**
+ * A client signs every proof with the same key, so its header (`typ`, `alg`, `jwk`) repeats byte for
+ * byte: the key is imported and its thumbprint computed once per header (about half the work of a
+ * proof). Only headers that passed every rule get in; bounded by their total length.
+ */
+const proofKeys = new LRUCache<string, ProofKey>({
+  maxSize: 1_000_000,
+  sizeCalculation: (_key, header) => header.length,
+});
 
 const refuse = (reason: RefusalReason, description: string) => new InvalidDpopProofError(reason, description);
 
@@ -132,13 +149,19 @@ function checkClaims(claims: Record<string, unknown>, context: ProofContext): vo
  * (DpopNonces), the binding to the token's key or single use (they need the verified token).
  */
 export async function verifyProof(proof: string, context: ProofContext): Promise<VerifiedProof> {
-  const header = readProtectedHeader(proof);
-  const { key, jwk } = await proofKey(header);
-  const claims = await verifiedPayload(proof, key, header.alg as string);
+  const { key, alg, jkt } = await keyOf(proof);
+  const claims = await verifiedPayload(proof, key, alg);
   checkClaims(claims, context);
-  return {
-    jkt: await calculateJwkThumbprint(jwk, 'sha256'),
-    jti: claims.jti as string,
-    nonce: claims.nonce,
-  };
+  return { jkt, jti: claims.jti as string, nonce: claims.nonce };
+}
+
+async function keyOf(proof: string): Promise<ProofKey> {
+  const header = readProtectedHeader(proof);
+  const segment = proof.slice(0, proof.indexOf('.'));
+  const known = proofKeys.get(segment);
+  if (known) return known;
+  const { key, jwk } = await proofKey(header);
+  const entry = { key, alg: header.alg as DpopAlgorithm, jkt: await calculateJwkThumbprint(jwk, 'sha256') };
+  proofKeys.set(segment, entry);
+  return entry;
 }
