@@ -103,8 +103,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
-    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key', 'DPoP'],
+    exposedHeaders: [
+      'Location',
+      'WWW-Authenticate',
+      'Retry-After',
+      'X-Request-Id',
+      'Idempotent-Replayed',
+      'DPoP-Nonce',
+    ],
     maxAge: 600,
     // In preParsing (still before any body is read) rather than Nest's onRequest hook, which runs
     // before every hook of this app: the JSON answer above must come first.

@@ -57,4 +57,12 @@ describe('startBanner', () => {
     expect(shared.join('\n')).not.toContain('secret');
     expect(startBanner(configFor({}), address, undefined).join('\n')).not.toContain('shared');
   });
+
+  it('says when DPoP nonces use a random secret of this process, and only then', () => {
+    const at = { address: '127.0.0.1', family: 'IPv4', port: 8000 };
+    const random = startBanner(configFor({ DPOP_NONCE: 'true' }), at, undefined);
+    expect(random.find((line) => line.includes('DPoP'))).toMatch(/random secret of this process/);
+    const shared = configFor({ DPOP_NONCE: 'true', DPOP_NONCE_SECRET: 'x'.repeat(32) });
+    expect(startBanner(shared, at, undefined).some((line) => line.includes('DPoP'))).toBe(false);
+  });
 });

@@ -50,6 +50,11 @@ export function startBanner(
       lines.push('  try it: npm run -s okta-event -- user.lifecycle.deactivate --sub alice@example.com');
     }
   }
+  if (config.dpop.nonce?.generated) {
+    lines.push(
+      '  DPoP nonces are signed with a random secret of this process (DPOP_NONCE_SECRET unset): other instances reject them',
+    );
+  }
   if (config.devIssuer && config.sitesFile !== undefined) {
     lines.push(
       '  development issuer for the sites without an issuer; get a token for one of them:',

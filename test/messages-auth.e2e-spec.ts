@@ -264,7 +264,7 @@ describe('messages: scopes, groups and admins', () => {
 
     it('keeps /api behind the token guard', async () => {
       const response = await request(env.api.server).get('/api/messages').expect(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="api", DPoP algs="RS256 ES256"');
     });
   });
 });

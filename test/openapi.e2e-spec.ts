@@ -96,6 +96,22 @@ describe('OpenAPI document', () => {
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
+  it('offers DPoP (RFC 9449): the Authorization header with the DPoP scheme, and the DPoP proof header', () => {
+    const { dpop, 'dpop-proof': proof } = document.components.securitySchemes;
+    expect(dpop).toEqual({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description: expect.stringContaining('`DPoP <access token>`'),
+    });
+    expect(proof).toEqual({
+      type: 'apiKey',
+      in: 'header',
+      name: 'DPoP',
+      description: expect.stringMatching(/dpop\+jwt.*`jti`.*`htm`.*`htu`.*`iat`.*`ath`.*`nonce`/s),
+    });
+  });
+
   it('lists every route the app serves, each with its scopes and error responses', () => {
     const routes = servedRoutes(env);
     expect(routes.length).toBeGreaterThanOrEqual(8);
@@ -116,6 +132,8 @@ describe('OpenAPI document', () => {
         scopes: route.scopes ?? [],
       });
       expect(schemes.bearer).toEqual([]);
+      // DPoP: the token and its proof, together in one requirement.
+      expect(operation.security).toContainEqual({ dpop: [], 'dpop-proof': [] });
       for (const status of ['401', '429']) expect(Object.keys(operation.responses)).toContain(status);
       if (route.scopes?.length) expect(Object.keys(operation.responses)).toContain('403');
     }
@@ -154,7 +172,20 @@ describe('OpenAPI document', () => {
     }
     expect(list('400').validation.message).toContain('limit must be');
     expect(list('400').invalid_request.message).toContain('Authorization header');
-    expect(Object.keys(list('401'))).toEqual(expect.arrayContaining(['no_token', 'expired']));
+    expect(Object.keys(list('401'))).toEqual(
+      expect.arrayContaining([
+        'no_token',
+        'expired',
+        'invalid_dpop_proof',
+        'use_dpop_nonce',
+        'sender_constrained',
+      ]),
+    );
+    const unauthorized = document.paths['/api/messages'].get.responses['401'] as {
+      headers: Record<string, { description: string }>;
+    };
+    expect(unauthorized.headers['WWW-Authenticate'].description).toContain('DPoP algs="RS256 ES256"');
+    expect(unauthorized.headers['DPoP-Nonce'].description).toContain('DPOP_NONCE=true');
     expect(list('401').no_token.message).toBe('a bearer access token is required');
     expect(Object.keys(list('403'))).toEqual(['insufficient_scope']);
     expect(list('429').caller.message).toContain('too many requests');

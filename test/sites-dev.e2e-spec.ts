@@ -77,9 +77,10 @@ describe('two local sites from examples/sites.json', () => {
 
   it("lets the demo page's development sign-in pick the site", async () => {
     const config = (await (await fetch(`${api.url}/api/web-config`)).json()) as { sites: unknown };
+    const base = `http://127.0.0.1:${devIssuerPort}/oauth2`;
     expect(config.sites).toEqual([
-      { id: 'blog', adminGroups: ['Blog Admins'] },
-      { id: 'shop', adminGroups: ['Shop Admins'] },
+      { id: 'blog', adminGroups: ['Blog Admins'], tokenEndpoint: `${base}/blog/v1/token` },
+      { id: 'shop', adminGroups: ['Shop Admins'], tokenEndpoint: `${base}/shop/v1/token` },
     ]);
     const signIn = (body: object) =>
       fetch(`${api.url}/api/dev/token`, {

@@ -82,7 +82,7 @@ describe('GET /api/messages with the verified-token cache', () => {
     const bad = await get('/api/messages', tampered).expect(401);
     expect(bad.headers['www-authenticate']).toContain('error="invalid_token"');
     const none = await get('/api/messages').expect(401);
-    expect(none.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="api", DPoP algs="RS256 ES256"');
   });
 
   it('validates query parameters after many empty queries', async () => {

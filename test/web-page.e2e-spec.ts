@@ -45,6 +45,16 @@ describe('demo page files served by the built server', () => {
     expect((await get(`${WIDGET}/..%2fpackage.json`)).status).toBe(404);
   });
 
+  it("serves jose's Web Crypto build (ES modules) for the page's DPoP proofs, and nothing outside it", async () => {
+    const entry = await get('/vendor/jose/index.js');
+    expect(entry.status).toBe(200);
+    expect(entry.headers.get('content-type')).toMatch(/javascript/);
+    expect(await entry.text()).toContain('SignJWT');
+    expect((await get('/vendor/jose/jwt/sign.js')).status).toBe(200);
+    expect((await get('/vendor/jose/%2e%2e/%2e%2e/package.json')).status).toBe(404);
+    expect((await get('/dpop.js')).status).toBe(200);
+  });
+
   it('leaves every other path to the API: unknown paths 404 as JSON, API routes still need a token', async () => {
     const missing = await get('/nothing-here');
     expect(missing.status).toBe(404);

@@ -6,7 +6,9 @@ import { configureApp } from '../src/app.setup.js';
 import type { ResolvedConfig } from '../src/config/app-config.js';
 import { resolveSites } from '../src/config/resolve-sites.js';
 import { ConfigError, loadConfig } from '../src/config/load-config.js';
+import { decodeJwt, generateKeyPair } from 'jose';
 import { startDevIssuer, type DevIssuer } from '../src/dev-issuer/dev-issuer.js';
+import { createDpopProof, dpopThumbprint, publicJwkOf, type DpopKey } from '../src/dev-issuer/dpop-proof.js';
 import { startOktaTestEnv, type OktaTestEnv } from './fixtures/okta-test-env.js';
 
 /** The app as main.ts builds it when it has started the built-in issuer. */
@@ -63,8 +65,46 @@ describe('demo page with the built-in development issuer', () => {
       scopes: ['openid', 'profile', 'email', 'messages:read', 'messages:write'],
       devScopes: ['messages:read', 'messages:write'],
       adminGroups: ['Admins'],
-      sites: [{ id: 'default', adminGroups: ['Admins'] }],
+      sites: [{ id: 'default', adminGroups: ['Admins'], tokenEndpoint: dev.tokenEndpoint }],
     });
+  });
+
+  it('mints a DPoP-bound token for a sign-in with a DPoP proof, after the nonce round trip', async () => {
+    const server = app.getHttpServer();
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const key: DpopKey = { alg: 'ES256', privateKey, publicJwk: await publicJwkOf(publicKey) };
+    const signIn = { sub: 'dora@example.com', scopes: ['messages:read'], groups: [] };
+    const htu = dev.tokenEndpoint;
+
+    const first = await request(server)
+      .post('/api/dev/token')
+      .set('DPoP', await createDpopProof(key, { htm: 'POST', htu }))
+      .send(signIn)
+      .expect(400);
+    expect(first.body.message).toMatch(/^use_dpop_nonce: /);
+    const nonce = first.headers['dpop-nonce'];
+    expect(nonce).toEqual(expect.any(String));
+
+    const second = await request(server)
+      .post('/api/dev/token')
+      .set('DPoP', await createDpopProof(key, { htm: 'POST', htu, nonce }))
+      .send(signIn)
+      .expect(200);
+    expect(second.body).toMatchObject({ token_type: 'DPoP', expires_in: 3600 });
+    expect(decodeJwt(String(second.body.access_token)).cnf).toEqual({ jkt: await dpopThumbprint(key) });
+
+    const wrongTarget = await request(server)
+      .post('/api/dev/token')
+      .set(
+        'DPoP',
+        await createDpopProof(key, { htm: 'POST', htu: 'http://127.0.0.1:8000/api/dev/token', nonce }),
+      )
+      .send(signIn)
+      .expect(400);
+    expect(wrongTarget.body.message).toMatch(
+      /^the development issuer refused the DPoP proof: DPoP proof htu must be /,
+    );
+    expect(wrongTarget.headers).not.toHaveProperty('dpop-nonce');
   });
 
   it('gets a real token for the picked user, scopes and groups from the development issuer', async () => {
@@ -160,7 +200,21 @@ describe('demo page with a real Okta issuer', () => {
       issuer: okta.api.config.okta.issuer,
       clientId: '0oa1spaclient0example',
       scopes: ['openid', 'profile', 'email', 'messages:read', 'messages:write'],
+      dpop: false,
     });
+  });
+
+  it('tells the page to sign in with DPoP when the Okta SPA app requires it (OKTA_SPA_DPOP)', async () => {
+    const dpop = await startOktaTestEnv({
+      OKTA_SPA_CLIENT_ID: '0oa1spaclient0example',
+      OKTA_SPA_DPOP: 'true',
+    });
+    try {
+      const response = await request(dpop.api.server).get('/api/web-config').expect(200);
+      expect(response.body).toMatchObject({ mode: 'okta', dpop: true });
+    } finally {
+      await dpop.close();
+    }
   });
 
   it('has no development sign-in at all', async () => {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CallerRateLimitGuard } from '../rate-limit/caller-rate-limit.guard.js';
+import { DpopNonceHook } from './dpop/dpop-nonce.hook.js';
+import { DpopNonces } from './dpop/dpop-nonces.js';
+import { DpopService } from './dpop/dpop.service.js';
 import { GroupsGuard } from './guards/groups.guard.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { ScopesGuard } from './guards/scopes.guard.js';
@@ -22,6 +25,9 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
     SigningKeysService,
     SitesService,
     VerifiedTokenCache,
+    DpopNonces,
+    DpopService,
+    DpopNonceHook,
     OktaJwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: CallerRateLimitGuard },

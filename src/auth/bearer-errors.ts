@@ -13,12 +13,16 @@ export abstract class BearerError extends Error {
     | 'invalid_token'
     | 'insufficient_scope'
     | 'insufficient_user_authentication'
+    | 'invalid_dpop_proof'
+    | 'use_dpop_nonce'
     | undefined;
   /** Scopes to announce in the challenge (insufficient_scope only). */
   readonly scope?: string;
   /** RFC 9470 section 3: what a new sign-in must satisfy (insufficient_user_authentication only). */
   readonly acrValues?: readonly string[];
   readonly maxAge?: number;
+  /** RFC 9449 9: a fresh nonce for the client to put in its next proof (use_dpop_nonce). */
+  readonly dpopNonce?: string;
 
   constructor(
     readonly reason: RefusalReason,
@@ -28,12 +32,22 @@ export abstract class BearerError extends Error {
   }
 }
 
-/** No credentials, or another scheme (section 3: no error code in the challenge). */
+/** An `Authorization` scheme this API takes (RFC 6750 Bearer, RFC 9449 DPoP). */
+export type AuthScheme = 'bearer' | 'dpop';
+
+/**
+ * No credentials, or another scheme (section 3: no error code in the challenge). The challenge
+ * offers every scheme in `schemes`: with DPOP_REQUIRED, Bearer is such another scheme.
+ */
 export class MissingTokenError extends BearerError {
   readonly status = 401;
   readonly code = undefined;
-  constructor() {
-    super(RefusalReason.MissingToken, 'a bearer access token is required');
+  constructor(
+    readonly schemes: readonly AuthScheme[] = ['bearer', 'dpop'],
+    reason = RefusalReason.MissingToken,
+    description = 'a bearer access token is required',
+  ) {
+    super(reason, description);
   }
 }
 

@@ -1,11 +1,14 @@
 import { InvalidRequestError, MissingTokenError } from './bearer-errors.js';
 import {
+  accessTokenOrNull,
+  authorizationScheme,
   bearerCredential,
-  bearerTokenOrNull,
   checkTokenSyntax,
   extractBearerToken,
+  readCredential,
   type RequestParts,
 } from './bearer-token.js';
+import { RefusalReason } from './refusal-reason.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln-_nature';
 
@@ -117,11 +120,11 @@ describe('bearerCredential and checkTokenSyntax', () => {
   });
 });
 
-describe('bearerTokenOrNull', () => {
+describe('accessTokenOrNull', () => {
   it('returns the token or null, never throws', () => {
-    expect(bearerTokenOrNull(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
-    expect(bearerTokenOrNull(withAuthorization('Basic x'))).toBeNull();
-    expect(bearerTokenOrNull(withAuthorization('Bearer'))).toBeNull();
+    expect(accessTokenOrNull(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
+    expect(accessTokenOrNull(withAuthorization('Basic x'))).toBeNull();
+    expect(accessTokenOrNull(withAuthorization('Bearer'))).toBeNull();
   });
 });
 
@@ -144,7 +147,7 @@ describe('more than one Authorization field', () => {
     const request = withRawHeaders(rawHeaders);
     expect(() => bearerCredential(request)).toThrow(InvalidRequestError);
     expect(() => bearerCredential(request)).toThrow(/^malformed Authorization header; send it once/);
-    expect(bearerTokenOrNull(request)).toBeNull();
+    expect(accessTokenOrNull(request)).toBeNull();
   });
 
   it('accepts one Authorization next to headers whose names only look alike', () => {
@@ -168,5 +171,77 @@ describe('more than one Authorization field', () => {
   it('does not look at raw headers when there is no Authorization at all, or no raw request', () => {
     expect(() => bearerCredential(withRawHeaders(['Host', 'api']))).toThrow(MissingTokenError);
     expect(extractBearerToken(withAuthorization(`Bearer ${TOKEN}`))).toBe(TOKEN);
+  });
+});
+
+describe('readCredential with the DPoP scheme (RFC 9449 7.1)', () => {
+  const both = ['bearer', 'dpop'] as const;
+
+  it.each(['DPoP', 'dpop', 'DPOP'])(
+    'reads the token after %s, and says which scheme it came under',
+    (scheme) => {
+      expect(readCredential(withAuthorization(`${scheme}  ${TOKEN}`), both)).toEqual({
+        scheme: 'dpop',
+        token: TOKEN,
+      });
+      expect(readCredential(withAuthorization(`Bearer ${TOKEN}`), both)).toEqual({
+        scheme: 'bearer',
+        token: TOKEN,
+      });
+    },
+  );
+
+  it('refuses DPoP followed by a tab as a malformed header naming DPoP', () => {
+    expect(() => readCredential(withAuthorization(`DPoP\t${TOKEN}`), both)).toThrow(
+      /^malformed Authorization header; expected DPoP, one or more spaces/,
+    );
+  });
+
+  it('treats DPoP as another scheme where only Bearer is taken', () => {
+    expect(() => readCredential(withAuthorization(`DPoP ${TOKEN}`))).toThrow(MissingTokenError);
+  });
+
+  it('refuses Bearer with DPOP_REQUIRED as an unsupported scheme that offers DPoP alone', () => {
+    for (const header of [`Bearer ${TOKEN}`, `bearer\t${TOKEN}`]) {
+      try {
+        readCredential(withAuthorization(header), ['dpop']);
+        throw new Error('expected a refusal');
+      } catch (error) {
+        expect(error).toBeInstanceOf(MissingTokenError);
+        expect((error as MissingTokenError).schemes).toEqual(['dpop']);
+        expect((error as MissingTokenError).reason).toBe(RefusalReason.DpopRequired);
+      }
+    }
+    const none = (() => {
+      try {
+        readCredential(withAuthorization(undefined), ['dpop']);
+      } catch (error) {
+        return error as MissingTokenError;
+      }
+    })();
+    expect(none?.schemes).toEqual(['dpop']);
+    expect(none?.reason).toBe(RefusalReason.MissingToken);
+  });
+
+  it('names the scheme in a syntax error', () => {
+    expect(() => checkTokenSyntax(`"${TOKEN}"`, 'dpop')).toThrow(/expected DPoP followed by one token/);
+  });
+
+  it('gives passport the token under either scheme', () => {
+    expect(accessTokenOrNull(withAuthorization(`DPoP ${TOKEN}`))).toBe(TOKEN);
+  });
+});
+
+describe('authorizationScheme', () => {
+  it.each([
+    [`Bearer ${TOKEN}`, 'bearer'],
+    [`dPoP ${TOKEN}`, 'dpop'],
+    ['DPoP', 'dpop'],
+    [`DPoP\t${TOKEN}`, 'dpop'],
+    [`DPoPx ${TOKEN}`, undefined],
+    [`Basic ${TOKEN}`, undefined],
+    [undefined, undefined],
+  ])('reads %p as %p', (header, scheme) => {
+    expect(authorizationScheme(withAuthorization(header))).toBe(scheme);
   });
 });

@@ -4,7 +4,8 @@ import type { Jwt } from 'jsonwebtoken';
 import passport from 'passport';
 import { Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type ResolvedConfig, type ResolvedSite } from '../config/app-config.js';
-import { bearerTokenOrNull } from './bearer-token.js';
+import { accessTokenOrNull } from './bearer-token.js';
+import { tokenBinding } from './dpop/token-binding.js';
 import { hasAny, optionalNumber, optionalString, readGroups, readScopes } from './claims.js';
 import type { AuthenticatedRequest, VerifiedToken } from './principal.js';
 import { SigningKeysService } from './signing-keys.service.js';
@@ -39,7 +40,7 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
     keys: SigningKeysService,
   ) {
     super({
-      jwtFromRequest: bearerTokenOrNull,
+      jwtFromRequest: accessTokenOrNull,
       passReqToCallback: true,
       secretOrKeyProvider: ((
         request: AuthenticatedRequest,
@@ -73,9 +74,10 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
 
   validate(request: AuthenticatedRequest, token: Jwt): VerifiedToken {
     const site = siteOf(request);
+    const scheme = request.authScheme ?? 'bearer';
     const claims = checkPayload(
       token.payload,
-      { ...this.config.okta, clientIds: site.clientIds },
+      { ...this.config.okta, clientIds: site.clientIds, scheme },
       Date.now() / 1000,
     );
     // Picked from the unverified payload; the same claims, now verified, must still name this site.
@@ -93,6 +95,7 @@ export class OktaJwtStrategy extends PassportStrategy(Strategy, OKTA_JWT) implem
       iat: optionalNumber(claims.iat),
       acr: optionalString(claims.acr),
       authTime: optionalNumber(claims.auth_time),
+      dpopJkt: tokenBinding(claims, scheme),
     };
     const nbf = typeof claims.nbf === 'number' ? claims.nbf : undefined;
     return { principal, kid: token.header.kid as string, nbf };

@@ -1,4 +1,5 @@
 import type { ResolvedSite } from '../config/app-config.js';
+import type { AuthScheme } from './bearer-errors.js';
 import type { StepUpOutcome } from './step-up.js';
 
 /** The verified caller, as handlers see it. */
@@ -19,6 +20,11 @@ export interface Principal {
   acr: string | null;
   /** When the user signed in (`auth_time`, seconds since the epoch); null when absent or not a number. */
   authTime: number | null;
+  /**
+   * RFC 9449: the thumbprint of the key the token is bound to (`cnf.jkt`), for a token accepted
+   * under the DPoP scheme; absent for a bearer token.
+   */
+  dpopJkt?: string;
 }
 
 /** What full verification yields: the caller plus what the verified-token cache re-checks. */
@@ -31,6 +37,8 @@ export interface VerifiedToken {
 /** The request as the guards leave it for handlers. */
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** The `Authorization` scheme the request used (`JwtAuthGuard` sets it first): what challenges name. */
+  authScheme?: AuthScheme;
   /** Set by `StepUpGuard` on routes marked `@StepUp`. */
   stepUp?: StepUpOutcome;
   /** The token's site, once picked by `iss` and `aud` (before verification: refusals name it too). */

@@ -268,6 +268,14 @@ describe('checkPayload', () => {
     expect(invalidToken(() => check({ ...valid, cnf })).message).toBe('sender-constrained token');
   });
 
+  it('requires cnf.jkt under the DPoP scheme, and takes it there', () => {
+    const jkt = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+    expect(check({ ...valid, cnf: { jkt } }, { scheme: 'dpop' }).cnf).toEqual({ jkt });
+    expect(invalidToken(() => check(valid, { scheme: 'dpop' })).message).toBe(
+      'token is not bound to a DPoP key',
+    );
+  });
+
   it('does not check cid when no client ids are configured', () => {
     expect(check({ ...valid, cid: undefined }).sub).toBe(valid.sub);
     expect(check({ ...valid, cid: 'anything' }).cid).toBe('anything');

@@ -1,4 +1,5 @@
-import { InvalidTokenError } from './bearer-errors.js';
+import { InvalidTokenError, type AuthScheme } from './bearer-errors.js';
+import { tokenBinding } from './dpop/token-binding.js';
 import { RefusalReason } from './refusal-reason.js';
 
 /**
@@ -103,6 +104,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 export interface PayloadRules {
   clientIds: readonly string[];
   clockToleranceSeconds: number;
+  /** The scheme the token came under (default Bearer): it decides what `cnf` may be. */
+  scheme?: AuthScheme;
 }
 
 /** Claims rules after signature, `iss`, `aud`, `exp` and `nbf` have been checked by jsonwebtoken. */
@@ -137,8 +140,7 @@ export function checkPayload(
     throw new InvalidTokenError(RefusalReason.MalformedSubject, 'malformed subject');
   // RFC 9449 6 / RFC 8705 3: a token bound to a key (DPoP or mTLS) is only valid with proof of
   // that key; accepted as a plain bearer token, a stolen one would work without it.
-  if (Object.hasOwn(claims, 'cnf'))
-    throw new InvalidTokenError(RefusalReason.SenderConstrained, 'sender-constrained token');
+  tokenBinding(claims, rules.scheme ?? 'bearer');
   if (rules.clientIds.length > 0 && (typeof cid !== 'string' || !rules.clientIds.includes(cid))) {
     throw new InvalidTokenError(
       RefusalReason.ClientNotAllowed,

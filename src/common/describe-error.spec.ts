@@ -6,17 +6,18 @@ import {
   InvalidTokenError,
   MissingTokenError,
 } from '../auth/bearer-errors.js';
+import { InvalidDpopProofError, UseDpopNonceError } from '../auth/dpop/dpop-errors.js';
 import { RefusalReason } from '../auth/refusal-reason.js';
 import { MissingGroupError } from '../auth/guards/groups.guard.js';
 import { describeError } from './describe-error.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
 describe('describeError', () => {
-  it('answers no credentials with 401 and a bare Bearer challenge (RFC 6750 3)', () => {
+  it('answers no credentials with 401 and a bare challenge for each scheme (RFC 6750 3, RFC 9449 7.1)', () => {
     expect(describeError(new MissingTokenError())).toEqual({
       status: 401,
       message: 'a bearer access token is required',
-      headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
+      headers: { 'WWW-Authenticate': 'Bearer realm="api", DPoP algs="RS256 ES256"' },
       refusal: { code: 'missing_token', reason: RefusalReason.MissingToken },
     });
   });
@@ -151,5 +152,64 @@ describe('describeError', () => {
     expect(describeError(error)).toEqual(unexpected);
     expect(describeError('a thrown string')).toEqual(unexpected);
     expect(describeError(Object.assign(new Error('x'), { statusCode: 502 })).status).toBe(500);
+  });
+
+  describe('under the DPoP scheme (RFC 9449 7.1)', () => {
+    const DPOP = 'DPoP algs="RS256 ES256"';
+
+    it('answers a bad proof with invalid_dpop_proof in a DPoP challenge, and its own reason', () => {
+      const error = new InvalidDpopProofError(RefusalReason.DpopReplayed, 'DPoP proof was already used');
+      expect(describeError(error, 'dpop')).toEqual({
+        status: 401,
+        message: 'DPoP proof was already used',
+        headers: {
+          'WWW-Authenticate': `${DPOP}, error="invalid_dpop_proof", error_description="DPoP proof was already used"`,
+        },
+        refusal: { code: 'invalid_dpop_proof', reason: RefusalReason.DpopReplayed },
+      });
+    });
+
+    it('answers use_dpop_nonce with a fresh DPoP-Nonce', () => {
+      const error = new UseDpopNonceError(RefusalReason.DpopNonceMissing, 'needs a nonce', 'n0nce');
+      expect(describeError(error, 'dpop').headers).toEqual({
+        'WWW-Authenticate': `${DPOP}, error="use_dpop_nonce", error_description="needs a nonce"`,
+        'DPoP-Nonce': 'n0nce',
+      });
+    });
+
+    it('answers token, scope and step-up errors in a DPoP challenge', () => {
+      const token = describeError(new InvalidTokenError(RefusalReason.TokenExpired, 'token expired'), 'dpop');
+      expect(token.headers['WWW-Authenticate']).toBe(
+        `${DPOP}, error="invalid_token", error_description="token expired"`,
+      );
+      const scope = describeError(new InsufficientScopeError(['messages:read']), 'dpop');
+      expect(scope.headers['WWW-Authenticate']).toBe(
+        `${DPOP}, error="insufficient_scope", scope="messages:read"`,
+      );
+      const stepUp = new InsufficientUserAuthenticationError(RefusalReason.AcrMissing, 'no acr', {
+        acrValues: ['urn:okta:loa:2fa:any'],
+        maxAgeSeconds: undefined,
+      });
+      expect(describeError(stepUp, 'dpop').headers['WWW-Authenticate']).toBe(
+        `${DPOP}, error="insufficient_user_authentication", error_description="no acr", acr_values="urn:okta:loa:2fa:any"`,
+      );
+    });
+
+    it('keeps Bearer answers as they were when the scheme is Bearer or unknown', () => {
+      const error = new InvalidTokenError(RefusalReason.TokenExpired, 'token expired');
+      const bearer = 'Bearer realm="api", error="invalid_token", error_description="token expired"';
+      expect(describeError(error, 'bearer').headers['WWW-Authenticate']).toBe(bearer);
+      expect(describeError(error).headers['WWW-Authenticate']).toBe(bearer);
+    });
+
+    it('offers only the DPoP challenge when DPOP_REQUIRED refuses Bearer', () => {
+      const error = new MissingTokenError(['dpop'], RefusalReason.DpopRequired, 'use DPoP');
+      expect(describeError(error, 'bearer')).toEqual({
+        status: 401,
+        message: 'use DPoP',
+        headers: { 'WWW-Authenticate': DPOP },
+        refusal: { code: 'missing_token', reason: RefusalReason.DpopRequired },
+      });
+    });
   });
 });

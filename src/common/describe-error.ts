@@ -1,12 +1,14 @@
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { BearerError } from '../auth/bearer-errors.js';
+import { BearerError, MissingTokenError, type AuthScheme } from '../auth/bearer-errors.js';
+import { DPOP_ALGORITHMS } from '../auth/dpop/dpop-proof.js';
 import { MissingGroupError } from '../auth/guards/groups.guard.js';
 import { RefusalReason } from '../auth/refusal-reason.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import type { Refusal } from '../logging/request-annotations.js';
 import { IdempotencyConflictError, IdempotencyOutcome } from '../messages/idempotency/idempotency.error.js';
 import { TooManyRequestsError } from '../rate-limit/too-many-requests.error.js';
+import { DevIssuerNonceError } from '../web/dev-issuer-nonce.error.js';
 import { ServiceUnavailableError } from './service-unavailable.error.js';
 
 /** How an error is answered. `refusal` says why a caller was turned away, for logs and metrics. */
@@ -32,9 +34,20 @@ const FRAMEWORK_MESSAGES: Record<number, string> = {
   415: 'unsupported content type; send application/json',
 };
 
-/** RFC 6750 section 3: the challenge. Descriptions never contain a `"` (they are quoted-strings). */
-function challenge(error: BearerError): string {
-  const parts = ['Bearer realm="api"'];
+const CHALLENGES: Record<AuthScheme, string> = {
+  bearer: 'Bearer realm="api"',
+  // RFC 9449 7.1: the DPoP challenge names the proof algorithms this API takes.
+  dpop: `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`,
+};
+
+/**
+ * RFC 6750 section 3 (and RFC 9449 7.1 under DPoP): the challenge, in the scheme the client used;
+ * without credentials, one challenge per scheme offered. Descriptions never contain a `"` (they are
+ * quoted-strings).
+ */
+function challenge(error: BearerError, scheme: AuthScheme): string {
+  if (error instanceof MissingTokenError) return error.schemes.map((name) => CHALLENGES[name]).join(', ');
+  const parts = [CHALLENGES[scheme]];
   if (error.code) {
     parts.push(`error="${error.code}"`);
     if (error.scope) parts.push(`scope="${quoteSafe(error.scope)}"`);
@@ -65,13 +78,18 @@ function frameworkStatus(exception: unknown): number | undefined {
 
 const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
 
-/** Maps any error to the contract's answer: status, message, headers. Pure: no I/O, no logging. */
-export function describeError(exception: unknown): ErrorResponse {
+/**
+ * Maps any error to the contract's answer: status, message, headers. Pure: no I/O, no logging.
+ * `scheme` is the `Authorization` scheme the request used (Bearer when it used none).
+ */
+export function describeError(exception: unknown, scheme: AuthScheme = 'bearer'): ErrorResponse {
   if (exception instanceof BearerError) {
+    const headers: Record<string, string> = { 'WWW-Authenticate': challenge(exception, scheme) };
+    if (exception.dpopNonce !== undefined) headers['DPoP-Nonce'] = exception.dpopNonce;
     return {
       status: exception.status,
       message: exception.message,
-      headers: { 'WWW-Authenticate': challenge(exception) },
+      headers,
       refusal: { code: exception.code ?? 'missing_token', reason: exception.reason },
     };
   }
@@ -91,6 +109,9 @@ export function describeError(exception: unknown): ErrorResponse {
     const status = outcome === IdempotencyOutcome.BodyMismatch ? 422 : 409;
     const headers = outcome === IdempotencyOutcome.InFlight ? retryAfter(IN_FLIGHT_RETRY_AFTER_SECONDS) : {};
     return { status, message, headers, idempotency: outcome };
+  }
+  if (exception instanceof DevIssuerNonceError) {
+    return { status: 400, message: exception.message, headers: { 'DPoP-Nonce': exception.nonce } };
   }
   if (exception instanceof MissingGroupError) {
     const refusal = { code: 'insufficient_group', reason: RefusalReason.InsufficientGroup };

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/principal.js';
 import { annotate } from '../logging/request-annotations.js';
 import { describeError } from './describe-error.js';
 import { errorBody } from './error-body.js';
@@ -31,7 +32,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const { status, headers, refusal, fault, idempotency, ...described } = describeError(exception);
+    const { authScheme } = request as FastifyRequest & AuthenticatedRequest;
+    const { status, headers, refusal, fault, idempotency, ...described } = describeError(
+      exception,
+      authScheme,
+    );
     const message = withoutQuery(described.message, request);
     if (fault === 'unexpected')
       this.logger.error(

@@ -121,6 +121,20 @@ export interface RevocationConfig {
     /** How long one token's answer is reused; 0: every request asks. */
     cacheSeconds: number;
   };
+/** The demo page's sign-in. */
+export interface DemoPageConfig {
+  /** The Okta SPA app requires DPoP: the page signs in with Okta Auth JS's `dpop` option (`OKTA_SPA_DPOP`). */
+  spaDpop: boolean;
+}
+
+/** RFC 9449 DPoP: sender-constrained tokens and their proofs. */
+export interface DpopConfig {
+  /** The origin clients call (`PUBLIC_URL`); undefined: `http://` + the request's `Host`. */
+  publicUrl: string | undefined;
+  /** `DPOP_REQUIRED`: the Bearer scheme is refused. */
+  required: boolean;
+  /** `DPOP_NONCE`: proofs must carry a nonce this server made; `generated` when no secret was set. */
+  nonce: { secret: string; generated: boolean } | undefined;
 }
 
 export interface AppConfig {
@@ -148,6 +162,8 @@ export interface AppConfig {
   /** Addresses and CIDR ranges of the proxies whose `X-Forwarded-For` is believed; empty: none. */
   trustProxy: string[];
   revocation: RevocationConfig;
+  demoPage: DemoPageConfig;
+  dpop: DpopConfig;
   /** Set by main.ts only when it started the built-in development issuer (never in production). */
   devIssuer?: {
     issuer: string;

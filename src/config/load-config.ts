@@ -1,5 +1,6 @@
 import { devIssuerHost } from '../dev-issuer/issuer-url.js';
 import type { AppConfig, DatabaseConfig } from './app-config.js';
+import { dpop } from './dpop-config.js';
 import { ConfigError, integer, read, url, type Env } from './env.js';
 import { listenHost, takesApiPort } from './hosts.js';
 import { httpLimits, logging, metrics } from './operability-config.js';
@@ -7,6 +8,7 @@ import { trustedProxies } from './proxy-config.js';
 import { revocation } from './revocation-config.js';
 import { redis } from './redis-config.js';
 import { loadSites } from './sites-config.js';
+import { demoPage } from './demo-page-config.js';
 import { adminStepUp } from './step-up-config.js';
 export { ConfigError } from './env.js';
 
@@ -109,5 +111,7 @@ export function loadConfig(env: Env): AppConfig {
     trustProxy: trustedProxies(env),
     revocation: revocation(env),
     redis: redis(env),
+    demoPage: demoPage(env),
+    dpop: dpop(env, production),
   };
 }

@@ -2,7 +2,9 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { OAuth2Issuer, OAuth2Service, type OAuth2EndpointsInput } from 'oauth2-mock-server';
-import { devIssuerUrl, isLoopbackHost, isLoopbackHostHeader, tokenEndpointOf } from './issuer-url.js';
+import { devIssuerUrl, isLoopbackHost, tokenEndpointOf } from './issuer-url.js';
+import { loopbackCorsOnly, loopbackHostOnly } from './loopback-only.js';
+import { DevDpopTokenEndpoint } from './dpop-token-endpoint.js';
 import { installOktaTokenShape } from './okta-token-shape.js';
 import { needsSignIn, serveSignInPage } from './sign-in-page.js';
 import { withTokenState } from './token-state.js';
@@ -34,10 +36,11 @@ export interface DevIssuer {
  * out as Okta's `{issuer}/v1/...` without overriding the document.
  */
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
+const TOKEN_PATH = '/v1/token';
 const OKTA_ENDPOINTS: OAuth2EndpointsInput = {
   wellKnownDocument: DISCOVERY_PATH,
   jwks: '/v1/keys',
-  token: '/v1/token',
+  token: TOKEN_PATH,
   authorize: '/v1/authorize',
   userinfo: '/v1/userinfo',
   revoke: '/v1/revoke',
@@ -54,13 +57,16 @@ export async function startDevIssuer(options: DevIssuerOptions): Promise<DevIssu
   const servers = options.servers ?? [{ name: 'default', audience: options.audience }];
   const issuers = new Map<string, OAuth2Issuer>();
   const handlers = new Map<string, RequestListener>();
+  const dpop = new DevDpopTokenEndpoint();
   for (const { name, audience } of servers) {
     const issuer = new OAuth2Issuer();
     await issuer.keys.add(await generateSigningKey());
     const service = new OAuth2Service(issuer, OKTA_ENDPOINTS);
-    installOktaTokenShape(service, audience);
+    installOktaTokenShape(service, audience, (req) => dpop.boundKey(req));
     issuers.set(name, issuer);
-    handlers.set(name, mountUnderIssuerPath(`/oauth2/${name}`, loopbackCorsOnly(withTokenState(service))));
+    const prefix = `/oauth2/${name}`;
+    const handler = mountUnderIssuerPath(prefix, loopbackCorsOnly(withTokenState(service)));
+    handlers.set(name, dpop.wrap(`${prefix}${TOKEN_PATH}`, handler));
   }
 
   const server = createServer(loopbackHostOnly(byAuthorizationServer(handlers)));
@@ -98,55 +104,6 @@ async function generateSigningKey(): Promise<Record<string, unknown>> {
     kid: randomBytes(32).toString('base64url'),
     alg: 'RS256',
     use: 'sig',
-  };
-}
-
-/**
- * oauth2-mock-server always sends `Access-Control-Allow-Origin: *` and has no option to change it.
- * Here only a page on a loopback origin (the API's own Swagger UI exchanging its code) gets CORS
- * headers, naming that origin; any other page gets none (on the response itself: Express swaps its
- * prototype), so no web site can read a token from this issuer.
- */
-function loopbackCorsOnly(handler: RequestListener): RequestListener {
-  return (req, res) => {
-    const origin = req.headers.origin;
-    const allowed = typeof origin === 'string' && isLoopbackOrigin(origin) ? origin : undefined;
-    const setHeader = res.setHeader.bind(res);
-    res.setHeader = (name: string, value: number | string | readonly string[]) => {
-      if (!/^access-control-/i.test(name)) return setHeader(name, value);
-      if (allowed === undefined) return res;
-      return setHeader(name, /^access-control-allow-origin$/i.test(name) ? allowed : value);
-    };
-    if (allowed !== undefined) res.setHeader('Vary', 'Origin');
-    handler(req, res);
-  };
-}
-
-function isLoopbackOrigin(origin: string): boolean {
-  try {
-    const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHostHeader(url.host);
-  } catch {
-    return false;
-  }
-}
-
-/** Like the API's development routes, this issuer answers only requests addressed to loopback. */
-function loopbackHostOnly(handler: RequestListener): RequestListener {
-  return (req, res) => {
-    if (isLoopbackHostHeader(req.headers.host)) {
-      handler(req, res);
-      return;
-    }
-    const path = (req.url ?? '/').split('?')[0];
-    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(
-      JSON.stringify({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `Cannot ${req.method ?? 'GET'} ${path}`,
-      }),
-    );
   };
 }
 

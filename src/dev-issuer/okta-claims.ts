@@ -28,6 +28,8 @@ export interface OktaAccessClaims {
   acr?: string;
   amr?: string[];
   auth_time?: number;
+  /** The DPoP key the token is bound to (RFC 9449 section 6.1). */
+  cnf?: { jkt: string };
 }
 
 /** The sign-in a token request describes; each part is optional. */
@@ -48,6 +50,8 @@ export interface OktaClaimsInput {
   scopes: string[];
   groups: string[];
   signIn?: SignInClaims;
+  /** Bind the token to this DPoP key thumbprint. */
+  dpopJkt?: string;
   now?: Date;
 }
 
@@ -89,6 +93,7 @@ export function buildOktaAccessClaims(input: OktaClaimsInput): OktaAccessClaims 
     sub: input.sub,
     groups: input.groups,
     ...signInClaims(input.signIn ?? {}),
+    ...(input.dpopJkt === undefined ? {} : { cnf: { jkt: input.dpopJkt } }),
   };
 }
 

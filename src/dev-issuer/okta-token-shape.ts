@@ -16,8 +16,15 @@ import {
   type SignInClaims,
 } from './okta-claims.js';
 
-/** Rewrites every access token the library signs into Okta's shape. */
-export function installOktaTokenShape(service: OAuth2Service, audience: string): void {
+/**
+ * Rewrites every access token the library signs into Okta's shape. `boundKey` names the DPoP key
+ * (RFC 7638 thumbprint) a request's token is bound to, if any (RFC 9449 section 6).
+ */
+export function installOktaTokenShape(
+  service: OAuth2Service,
+  audience: string,
+  boundKey: (req: IncomingMessage) => string | undefined = () => undefined,
+): void {
   const claimsByRequest = new WeakMap<IncomingMessage, OktaAccessClaims>();
   const pendingCodes = new Map<string, { sub?: string; scope?: string; groups?: string }>();
 
@@ -56,6 +63,7 @@ export function installOktaTokenShape(service: OAuth2Service, audience: string):
       scopes: splitList(param(req, 'scope') ?? pending?.scope, / +/),
       groups: splitList(readBody(req, 'groups') ?? pending?.groups, /,/),
       signIn: signInParams(req),
+      dpopJkt: boundKey(req),
     });
     claimsByRequest.set(req, claims);
 
@@ -69,6 +77,7 @@ export function installOktaTokenShape(service: OAuth2Service, audience: string):
   service.on(Events.BeforeResponse, (response: MutableResponse, req: TokenRequestIncomingMessage) => {
     const claims = claimsByRequest.get(req);
     if (claims === undefined || response.body === '') return;
+    if (claims.cnf !== undefined) response.body.token_type = 'DPoP';
     if (claims.scp.length > 0) response.body.scope = claims.scp.join(' ');
     else delete response.body.scope;
     if (req.body.grant_type === 'client_credentials') {

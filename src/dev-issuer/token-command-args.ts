@@ -18,6 +18,9 @@ Options:
                          the epoch, now, or now-<seconds> (e.g. now-600)
   --site <id>            the site (SITES_FILE) whose development issuer signs it
   --issuer <url>         issuer URL (default: http://$HOST:$DEV_ISSUER_PORT/oauth2/<site or default>)
+  --dpop <key file>      a DPoP-bound token (RFC 9449) for the key in that file (a private
+                         JWK), which is created (mode 0600) when it does not exist
+  --dpop-alg <alg>       the key to create: ES256 (EC P-256, default) or RS256 (RSA 2048)
   --help                 show this help`;
 
 export interface TokenCommandOptions {
@@ -29,6 +32,8 @@ export interface TokenCommandOptions {
   acr?: string;
   /** Seconds since the epoch. */
   authTime?: number;
+  /** A DPoP-bound token for the key in this file, created with `dpopAlg` when missing. */
+  dpop?: { keyFile: string; alg: 'ES256' | 'RS256' };
 }
 
 export type TokenCommand = { kind: 'help' } | { kind: 'token'; options: TokenCommandOptions };
@@ -55,6 +60,10 @@ export function parseTokenCommand(argv: readonly string[], env: CommandEnv): Tok
   if (sub === '' || clientId === '') {
     throw new TokenCommandError('--sub and --client-id must not be empty');
   }
+  const dpopAlg = values['dpop-alg'].trim().toUpperCase();
+  if (dpopAlg !== 'ES256' && dpopAlg !== 'RS256')
+    throw new TokenCommandError(`--dpop-alg must be ES256 or RS256, got "${dpopAlg}"`);
+  if (values.dpop?.trim() === '') throw new TokenCommandError('--dpop needs the path of a key file');
   const acr = values.acr?.trim();
   if (acr !== undefined && !/^[\x21-\x7e]{1,200}$/.test(acr)) {
     throw new TokenCommandError(`--acr must be a value without spaces, e.g. urn:okta:loa:2fa:any: ${acr}`);
@@ -69,6 +78,7 @@ export function parseTokenCommand(argv: readonly string[], env: CommandEnv): Tok
       clientId,
       ...(acr === undefined ? {} : { acr }),
       ...(values['auth-time'] === undefined ? {} : { authTime: parseAuthTime(values['auth-time']) }),
+      ...(values.dpop === undefined ? {} : { dpop: { keyFile: values.dpop, alg: dpopAlg } }),
     },
   };
 }
@@ -99,6 +109,8 @@ function parseFlags(argv: readonly string[]) {
         'auth-time': { type: 'string' },
         issuer: { type: 'string' },
         site: { type: 'string' },
+        dpop: { type: 'string' },
+        'dpop-alg': { type: 'string', default: 'ES256' },
         help: { type: 'boolean', default: false },
       },
     }).values;

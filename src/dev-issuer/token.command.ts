@@ -1,5 +1,6 @@
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { isMainModule, runAsMain, type CommandOutput } from './command-entry.js';
+import { loadOrCreateDpopKey } from './dpop-key-file.js';
+import { createDpopProof, type DpopKey } from './dpop-proof.js';
 import { tokenEndpointOf } from './issuer-url.js';
 import {
   oneLine,
@@ -11,6 +12,7 @@ import {
 } from './token-command-args.js';
 
 export * from './token-command-args.js';
+export type { CommandOutput } from './command-entry.js';
 
 export interface TokenHttpRequest {
   url: string;
@@ -30,35 +32,43 @@ export function buildTokenRequest(options: TokenCommandOptions): TokenHttpReques
   return { url: tokenEndpointOf(options.issuer), body };
 }
 
-export async function requestAccessToken(options: TokenCommandOptions): Promise<string> {
+/**
+ * Asks the development issuer for a token. With a DPoP key the request carries a proof, and, as
+ * with Okta, the first answer is `use_dpop_nonce`: the request is sent again with that nonce.
+ */
+export async function requestAccessToken(options: TokenCommandOptions, dpopKey?: DpopKey): Promise<string> {
   const { url, body } = buildTokenRequest(options);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch {
+  let nonce: string | undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (dpopKey) headers.dpop = await createDpopProof(dpopKey, { htm: 'POST', htu: url, nonce });
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    } catch {
+      throw new TokenCommandError(
+        `cannot reach the development issuer at ${options.issuer}: is \`npm start\` running without OKTA_ISSUER?`,
+      );
+    }
+    const payload: unknown = await response.json().catch(() => undefined);
+    const freshNonce = response.headers.get('dpop-nonce');
+    if (dpopKey && attempt === 1 && field(payload, 'error') === 'use_dpop_nonce' && freshNonce) {
+      nonce = freshNonce;
+      continue;
+    }
+    const token = field(payload, 'access_token');
+    if (response.ok && token !== undefined) {
+      if (dpopKey && field(payload, 'token_type') !== 'DPoP')
+        throw new TokenCommandError(`the issuer at ${options.issuer} did not bind the token to the DPoP key`);
+      return token;
+    }
+    const reason = [field(payload, 'error'), field(payload, 'error_description')]
+      .filter((part) => part !== undefined)
+      .join(': ');
     throw new TokenCommandError(
-      `cannot reach the development issuer at ${options.issuer}: is \`npm start\` running without OKTA_ISSUER?`,
+      `the development issuer at ${options.issuer} refused the token request (HTTP ${String(response.status)}${reason === '' ? '' : `, ${reason}`})`,
     );
   }
-  const payload: unknown = await response.json().catch(() => undefined);
-  const token = field(payload, 'access_token');
-  if (response.ok && token !== undefined) return token;
-  const reason = [field(payload, 'error'), field(payload, 'error_description')]
-    .filter((part) => part !== undefined)
-    .join(': ');
-  throw new TokenCommandError(
-    `the development issuer at ${options.issuer} refused the token request (HTTP ${String(response.status)}${reason === '' ? '' : `, ${reason}`})`,
-  );
-}
-
-export interface CommandOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
 }
 
 /** Runs the command and returns its exit code; never throws. */
@@ -73,7 +83,11 @@ export async function runTokenCommand(
       output.stdout(`${TOKEN_COMMAND_USAGE}\n`);
       return 0;
     }
-    output.stdout(`${await requestAccessToken(command.options)}\n`);
+    const { dpop } = command.options;
+    const dpopKey = dpop === undefined ? undefined : await loadOrCreateDpopKey(dpop.keyFile, dpop.alg);
+    if (dpopKey?.created)
+      output.stderr(`token: created the DPoP key ${dpop!.keyFile} (${dpopKey.key.alg})\n`);
+    output.stdout(`${await requestAccessToken(command.options, dpopKey?.key)}\n`);
     return 0;
   } catch (error) {
     output.stderr(`token: ${oneLine(error)}\n`);
@@ -87,19 +101,4 @@ function field(payload: unknown, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function isMainModule(): boolean {
-  const entry = process.argv.at(1);
-  if (entry === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMainModule()) {
-  process.exitCode = await runTokenCommand(process.argv.slice(2), process.env, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  });
-}
+if (isMainModule(import.meta.url)) await runAsMain(runTokenCommand);

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { AppConfig } from '../config/app-config.js';
 import { DEFAULT_DEV_CLIENT_ID } from '../dev-issuer/okta-claims.js';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './api-docs.decorators.js';
+import { DPOP_SECURITY_SCHEMES } from './dpop-docs.js';
 import { allowSignInPopups, serveOAuth2RedirectPage } from './oauth2-redirect.js';
 
 export const DOCS_PATH = 'api/docs';
@@ -36,7 +37,8 @@ export function buildApiDocument(app: NestFastifyApplication, config: AppConfig)
     .setTitle('Okta messages API')
     .setDescription(
       'A resource server for `/api/messages` that trusts only valid Okta access tokens. ' +
-        'Get a token with the authorization code flow with PKCE (`oauth2`), or send one you already have (`bearer`).',
+        'Get a token with the authorization code flow with PKCE (`oauth2`), or send one you already have (`bearer`); ' +
+        'a DPoP-bound token (RFC 9449) goes with a fresh proof for each request (`dpop` and `dpop-proof`).',
     )
     .setVersion('0.1.0')
     .addOAuth2(
@@ -58,6 +60,7 @@ export function buildApiDocument(app: NestFastifyApplication, config: AppConfig)
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An Okta access token' },
       BEARER_SCHEME,
     );
+  for (const [name, scheme] of Object.entries(DPOP_SECURITY_SCHEMES)) builder.addSecurity(name, scheme);
   return SwaggerModule.createDocument(app, builder.build());
 }
 

@@ -1,45 +1,17 @@
-import { STATUS_CODES } from 'node:http';
 import type { ApiResponseOptions } from '@nestjs/swagger';
 import { ErrorModel } from './api-models.js';
-
-/** One named example of the contract's error body. */
-interface ErrorExample {
-  summary: string;
-  status: number;
-  error: string;
-  message: string;
-}
-
-function examples(
-  ...list: [name: string, example: ErrorExample][]
-): Record<string, { summary: string; value: object }> {
-  return Object.fromEntries(
-    list.map(([name, { summary, status, error, message }]) => [
-      name,
-      { summary, value: { statusCode: status, error, message } },
-    ]),
-  );
-}
-
-const header = (description: string) => ({ description, schema: { type: 'string' } });
+import { DPOP_401_EXAMPLES, DPOP_CHALLENGES, DPOP_NONCE_HEADER } from './dpop-docs.js';
+import { example, examples, header } from './error-examples.js';
 
 const WWW_AUTHENTICATE = header(
   'RFC 6750 challenge: `Bearer realm="api"` alone when no token was sent; with `error="invalid_request"`, ' +
     '`error="invalid_token"` (and `error_description`) or `error="insufficient_scope"` (and `scope`) otherwise; ' +
     'for an admin action whose sign-in is not strong or recent enough (RFC 9470), ' +
-    '`error="insufficient_user_authentication"` with `acr_values` and/or `max_age`',
+    '`error="insufficient_user_authentication"` with `acr_values` and/or `max_age`. ' +
+    DPOP_CHALLENGES,
 );
 const RETRY_AFTER = header('Seconds to wait before trying again');
 
-/** An example of the contract's body for `status`; `error` is the status's reason phrase. */
-const example =
-  (status: number) =>
-  (message: string, summary: string): ErrorExample => ({
-    summary,
-    status,
-    error: STATUS_CODES[status]!,
-    message,
-  });
 const BAD_REQUEST = example(400);
 const UNAUTHORIZED = example(401);
 const FORBIDDEN = example(403);
@@ -84,14 +56,15 @@ export const ERROR_RESPONSES = {
   },
   401: {
     status: 401,
-    description: 'No token, or the token is invalid or revoked; `WWW-Authenticate` says which',
-    headers: { 'WWW-Authenticate': WWW_AUTHENTICATE },
+    description:
+      'No token, the token is invalid or revoked, or its DPoP proof is invalid; `WWW-Authenticate` says which',
+    headers: { 'WWW-Authenticate': WWW_AUTHENTICATE, 'DPoP-Nonce': DPOP_NONCE_HEADER },
     examples: examples(
       [
         'no_token',
         UNAUTHORIZED(
           'a bearer access token is required',
-          'No credentials, or another scheme: `Bearer realm="api"`',
+          'No credentials, or another scheme: `Bearer realm="api", DPoP algs="RS256 ES256"`',
         ),
       ],
       [
@@ -110,12 +83,13 @@ export const ERROR_RESPONSES = {
           'insufficient_user_authentication (admin actions only): sign in again with the `acr_values` and `max_age` of the challenge',
         ),
       ],
+      ...DPOP_401_EXAMPLES,
     ),
   },
   403: {
     status: 403,
     description:
-      'The token lacks a required scope (`WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="…"`)',
+      'The token lacks a required scope (`WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="…"`; under DPoP a `DPoP` challenge)',
     headers: { 'WWW-Authenticate': WWW_AUTHENTICATE },
     examples: examples(['insufficient_scope', SCOPE_MISSING]),
   },

@@ -23,6 +23,7 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly rateLimited: Counter<'limit'>;
   private readonly idempotency: Counter<'outcome'>;
   private readonly stepUpChallenges: Counter<'reason'>;
+  private readonly dpopAccepted: Counter<'site'>;
 
   constructor(
     keys: SigningKeysService,
@@ -63,6 +64,12 @@ export class MetricsService implements OnApplicationShutdown {
       labelNames: ['reason'],
       registers,
     });
+    this.dpopAccepted = new Counter({
+      name: 'dpop_accepted_total',
+      help: 'Requests accepted with a DPoP-bound token and its proof (RFC 9449), by site; also counted in auth_outcomes_total',
+      labelNames: ['site'],
+      registers,
+    });
     registerStateMetrics(registers, keys, cache, dataSource);
     if (redis) registerRedisMetrics(registers, redis);
   }
@@ -81,8 +88,11 @@ export class MetricsService implements OnApplicationShutdown {
       this.authOutcomes.inc({ outcome: 'refused', code: refusal.code, reason: refusal.reason, site });
       if (refusal.code === 'insufficient_user_authentication')
         this.stepUpChallenges.inc({ reason: refusal.reason });
-    } else if ((request as FastifyRequest & AuthenticatedRequest).principal) {
+    } else {
+      const { principal } = request as FastifyRequest & AuthenticatedRequest;
+      if (!principal) return;
       this.authOutcomes.inc({ outcome: 'accepted', code: '', reason: '', site });
+      if (principal.dpopJkt !== undefined) this.dpopAccepted.inc({ site });
     }
   }
 

@@ -2,6 +2,7 @@ import {
   BadRequestException,
   Body,
   Controller,
+  Headers,
   HttpCode,
   Inject,
   NotFoundException,
@@ -13,13 +14,15 @@ import { ServiceUnavailableError } from '../common/service-unavailable.error.js'
 import { APP_CONFIG, type ResolvedConfig } from '../config/app-config.js';
 import { tokenEndpointOf } from '../dev-issuer/issuer-url.js';
 import { DEFAULT_DEV_CLIENT_ID, SECOND_FACTOR_SIGN_IN } from '../dev-issuer/okta-claims.js';
+import { DevIssuerNonceError } from './dev-issuer-nonce.error.js';
 import { DevTokenDto } from './dto/dev-token.dto.js';
 import { LoopbackHostGuard } from './loopback-host.guard.js';
 import { devSignInEnabled, WEB_SCOPES } from './web-config.js';
 
 export interface DevTokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the request carried a DPoP proof: the token is bound to its key. */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
 }
@@ -37,7 +40,10 @@ export class DevSignInController {
 
   @Post('token')
   @HttpCode(200)
-  async token(@Body() body: DevTokenDto): Promise<DevTokenResponse> {
+  async token(
+    @Body() body: DevTokenDto,
+    @Headers('dpop') dpopProof: string | undefined,
+  ): Promise<DevTokenResponse> {
     if (!devSignInEnabled(this.config)) throw new NotFoundException('Cannot POST /api/dev/token');
     const siteId = body.site ?? this.config.devIssuer.sites[0];
     const site = this.config.sites.find((candidate) => candidate.id === siteId);
@@ -63,23 +69,45 @@ export class DevSignInController {
       form.set('amr', SECOND_FACTOR_SIGN_IN.amr.join(','));
       form.set('auth_time', String(Math.floor(Date.now() / 1000)));
     }
-    const answer = await fetch(tokenEndpointOf(site.issuer), {
-      method: 'POST',
-      headers: { accept: 'application/json' },
-      body: form,
-      signal: AbortSignal.timeout(5000),
-    }).then(
-      async (response) => (response.ok ? ((await response.json()) as Partial<DevTokenResponse>) : undefined),
-      () => undefined,
-    );
-    if (typeof answer?.access_token !== 'string') {
-      throw new ServiceUnavailableError('the development issuer did not answer; try again shortly', 2);
-    }
+    const answer = await askIssuer(tokenEndpointOf(site.issuer), form, dpopProof);
     return {
       access_token: answer.access_token,
-      token_type: 'Bearer',
+      token_type: answer.token_type === 'DPoP' ? 'DPoP' : 'Bearer',
       expires_in: Number(answer.expires_in ?? 0),
       scope: scopes.join(' '),
     };
   }
+}
+
+/**
+ * The issuer's answer to a token request, the sign-in's DPoP proof passed on as it came (its `htu`
+ * names the issuer's token endpoint, which the page has from /api/web-config). A nonce the issuer
+ * asks for and a proof it refuses are the page's to fix (400); anything else is a 503.
+ */
+async function askIssuer(
+  tokenEndpoint: string,
+  form: URLSearchParams,
+  dpopProof: string | undefined,
+): Promise<Partial<DevTokenResponse> & { access_token: string }> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (dpopProof !== undefined) headers.dpop = dpopProof;
+  const response = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers,
+    body: form,
+    signal: AbortSignal.timeout(5000),
+  }).catch(() => undefined);
+  const answer = (await response?.json().catch(() => undefined)) as
+    (Partial<DevTokenResponse> & { error?: unknown; error_description?: unknown }) | undefined;
+  const nonce = response?.headers.get('dpop-nonce');
+  if (answer?.error === 'use_dpop_nonce' && nonce) throw new DevIssuerNonceError(nonce);
+  if (answer?.error === 'invalid_dpop_proof') {
+    throw new BadRequestException(
+      `the development issuer refused the DPoP proof: ${String(answer.error_description)}`,
+    );
+  }
+  if (!response?.ok || typeof answer?.access_token !== 'string') {
+    throw new ServiceUnavailableError('the development issuer did not answer; try again shortly', 2);
+  }
+  return { ...answer, access_token: answer.access_token };
 }

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/app-config.js';
+import { tokenEndpointOf } from '../dev-issuer/issuer-url.js';
 
 /** What the demo page signs in with; shared by the Okta widget and the development sign-in. */
 export const WEB_SCOPES = ['openid', 'profile', 'email', 'messages:read', 'messages:write'] as const;
@@ -11,7 +12,14 @@ export const DEV_SCOPES = ['messages:read', 'messages:write'] as const;
  * not a secret); no secret may ever be added.
  */
 export type WebConfig =
-  | { mode: 'okta'; issuer: string; clientId: string; scopes: string[] }
+  | {
+      mode: 'okta';
+      issuer: string;
+      clientId: string;
+      scopes: string[];
+      /** The Okta SPA app requires DPoP (`OKTA_SPA_DPOP`): sign in with Okta Auth JS's `dpop` option. */
+      dpop: boolean;
+    }
   | { mode: 'unconfigured'; issuer: string; reason: string }
   | {
       mode: 'development';
@@ -19,8 +27,11 @@ export type WebConfig =
       scopes: string[];
       devScopes: string[];
       adminGroups: string[];
-      /** The sites the development issuer serves, to sign in to one (the first is the default). */
-      sites: { id: string; adminGroups: string[] }[];
+      /**
+       * The sites the development issuer serves, to sign in to one (the first is the default), with
+       * the token endpoint a DPoP proof for the sign-in names (`htu`).
+       */
+      sites: { id: string; adminGroups: string[]; tokenEndpoint: string }[];
     };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -47,7 +58,7 @@ export function webConfig(config: ResolvedConfig): WebConfig {
       adminGroups: config.adminGroups,
       sites: config.sites
         .filter((site) => config.devIssuer.sites.includes(site.id))
-        .map(({ id, adminGroups }) => ({ id, adminGroups })),
+        .map(({ id, adminGroups, issuer }) => ({ id, adminGroups, tokenEndpoint: tokenEndpointOf(issuer) })),
     };
   }
   if (config.devIssuer !== undefined) {
@@ -65,5 +76,11 @@ export function webConfig(config: ResolvedConfig): WebConfig {
         'Sign-in is not configured: OKTA_ISSUER is set but OKTA_SPA_CLIENT_ID is not. Set it to the client id of your Okta SPA app and restart the API.',
     };
   }
-  return { mode: 'okta', issuer, clientId: config.okta.spaClientId, scopes: [...WEB_SCOPES] };
+  return {
+    mode: 'okta',
+    issuer,
+    clientId: config.okta.spaClientId,
+    scopes: [...WEB_SCOPES],
+    dpop: config.demoPage.spaDpop,
+  };
 }

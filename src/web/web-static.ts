@@ -27,6 +27,14 @@ export const AUTH_JS_ROOT = join(
 );
 export const AUTH_JS_PREFIX = '/vendor/okta-auth-js/';
 
+/** jose's Web Crypto build (ES modules), for the development sign-in's DPoP proofs. */
+export const JOSE_ROOT = join(
+  dirname(createRequire(import.meta.url).resolve('jose/package.json')),
+  'dist',
+  'webapi',
+);
+export const JOSE_PREFIX = '/vendor/jose/';
+
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -58,11 +66,10 @@ export async function registerWebStatic(app: NestFastifyApplication, root: strin
     decorateReply: false,
     setHeaders,
   });
-  await app.register(fastifyStatic, {
-    root: AUTH_JS_ROOT,
-    prefix: AUTH_JS_PREFIX,
-    wildcard: true,
-    decorateReply: false,
-    setHeaders,
-  });
+  for (const [root, prefix] of [
+    [AUTH_JS_ROOT, AUTH_JS_PREFIX],
+    [JOSE_ROOT, JOSE_PREFIX],
+  ]) {
+    await app.register(fastifyStatic, { root, prefix, wildcard: true, decorateReply: false, setHeaders });
+  }
 }

@@ -2,6 +2,7 @@ import type { Message, MessagePage } from '../../messages/message.js';
 import {
   explainApiError,
   needsSignIn,
+  parseChallenge,
   stepUpChallenge,
   type ApiFailure,
   type StepUpChallenge,
@@ -39,16 +40,25 @@ export interface Me {
   auth_time: number | null;
 }
 
+import type { AuthorizedRequest } from './session.js';
+
 // The API's own response types. Type-only, so the page's compiled module imports nothing from them.
 export type { Message, MessagePage };
 
+/** The headers that authorize one request (see `Session.authorization`). */
+export type Authorizer = (request: AuthorizedRequest) => Promise<Record<string, string>>;
+
 /**
- * Calls the API on this origin with `Authorization: Bearer <access token>`. A step-up challenge is
- * handed to `stepUp`; once it has a new token, the call is made again, once.
+ * Calls the API on this origin with the session's `Authorization` (and, for DPoP, a fresh proof
+ * per call). A step-up challenge is handed to `stepUp`; once it has a new token, the call is made
+ * again, once. The API's latest `DPoP-Nonce` goes into the next proof; a `use_dpop_nonce` answer
+ * is tried again at once with the nonce it brought (RFC 9449 section 9).
  */
 export class ApiClient {
+  private dpopNonce: string | undefined;
+
   constructor(
-    private readonly accessToken: () => Promise<string | undefined>,
+    private readonly authorize: Authorizer,
     private readonly stepUp?: StepUpHandler,
   ) {}
 
@@ -108,19 +118,31 @@ export class ApiClient {
     body?: unknown,
     extraHeaders: Record<string, string> = {},
   ): Promise<T> {
-    const token = await this.accessToken();
-    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const url = new URL(path, window.location.href).href;
     let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError({ status: 0 });
+    for (let attempt = 1; ; attempt += 1) {
+      const authorization = await this.authorize({ method, url, nonce: this.dpopNonce });
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        ...extraHeaders,
+        ...authorization,
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      try {
+        response = await fetch(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch {
+        throw new ApiError({ status: 0 });
+      }
+      const sentNonce = this.dpopNonce;
+      this.dpopNonce = response.headers.get('dpop-nonce') ?? this.dpopNonce;
+      const askedForNonce =
+        response.status === 401 &&
+        parseChallenge(response.headers.get('www-authenticate')).error === 'use_dpop_nonce';
+      if (!askedForNonce || attempt > 1 || this.dpopNonce === sentNonce) break;
     }
     if (response.ok) {
       return (response.status === 204 ? undefined : await response.json()) as T;

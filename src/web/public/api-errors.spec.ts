@@ -61,4 +61,16 @@ describe('plain-words API errors', () => {
     );
     expect(explainApiError({ status: 500 })).toMatch(/problem/);
   });
+
+  it('asks for a new sign-in when the API refuses the DPoP proof', () => {
+    const failure = {
+      status: 401,
+      message: 'DPoP proof htu does not match',
+      wwwAuthenticate: 'DPoP algs="RS256 ES256", error="invalid_dpop_proof", error_description="htu"',
+    };
+    expect(explainApiError(failure)).toBe(
+      "The server did not accept this browser's proof of possession (DPoP). Please sign in again. (The server said: DPoP proof htu does not match.)",
+    );
+    expect(needsSignIn(failure)).toBe(true);
+  });
 });

@@ -84,6 +84,9 @@ export function explainApiError(failure: ApiFailure): string {
       if (stepUp) return explainStepUp(stepUp);
       const description = challenge.error_description ?? failure.message ?? '';
       if (/expired/i.test(description)) return 'Your session has expired. Please sign in again.';
+      if (challenge.error === 'invalid_dpop_proof' || challenge.error === 'use_dpop_nonce') {
+        return `The server did not accept this browser's proof of possession (DPoP). Please sign in again.${detail}`;
+      }
       if (challenge.error === 'invalid_token') {
         return `Your sign-in is no longer valid. Please sign in again.${detail}`;
       }

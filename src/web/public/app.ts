@@ -38,12 +38,11 @@ let session: Session | undefined;
 
 /** Back to a clean sign-in, keeping the reason on screen after the reload. */
 function sessionLost(reason: string): void {
-  session?.forget();
   sessionStorage.setItem('messages-demo.notice', reason);
-  window.location.reload();
+  void (session?.forget() ?? Promise.resolve()).finally(() => window.location.reload());
 }
 
-function renderMe(me: Me): void {
+function renderMe(me: Me, tokenType: Session['tokenType']): void {
   byId('me').replaceChildren(
     el('dt', {}, 'Site'),
     el('dd', { id: 'me-site' }, me.site),
@@ -55,6 +54,12 @@ function renderMe(me: Me): void {
     el('dd', { id: 'me-groups' }, me.groups.join(', ') || 'none'),
     el('dt', {}, 'Administrator'),
     el('dd', { id: 'me-admin' }, me.isAdmin ? 'yes' : 'no'),
+    el('dt', {}, 'Token'),
+    el(
+      'dd',
+      { id: 'me-token' },
+      tokenType === 'DPoP' ? 'DPoP: bound to a key only this browser holds' : 'Bearer',
+    ),
     el('dt', {}, 'Session ends'),
     el('dd', {}, new Date(me.expiresAt).toLocaleString()),
   );
@@ -68,7 +73,7 @@ async function start(): Promise<void> {
   // What was said before signing in ("You have signed out.", why the last session ended) is over now.
   say('');
   const api = new ApiClient(
-    () => session?.accessToken() ?? Promise.resolve(undefined),
+    (request) => session?.authorization(request) ?? Promise.resolve({}),
     (challenge, explanation) =>
       askToStepUp(explanation, () => session?.stepUp(challenge) ?? Promise.resolve(false)),
   );
@@ -86,7 +91,7 @@ async function start(): Promise<void> {
     onError(error);
     throw error;
   });
-  renderMe(me);
+  renderMe(me, session.tokenType);
 
   const mine = new MessagesView({
     list: byId('my-messages'),

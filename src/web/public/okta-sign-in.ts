@@ -11,6 +11,14 @@ interface OktaAuth {
   isAuthenticated(): Promise<boolean>;
   getAccessToken(): string | undefined;
   signOut(): Promise<unknown>;
+  /** With `dpop: true`: `Authorization: DPoP <token>` and a fresh proof (`Dpop`) for one request. */
+  getDPoPAuthorizationHeaders(params: {
+    url: string;
+    method: string;
+    nonce?: string;
+  }): Promise<Record<string, string>>;
+  clearDPoPStorage(clearAll?: boolean): Promise<void>;
+  features: { isDPoPSupported(): boolean };
   token: {
     getWithPopup(params: Record<string, unknown>): Promise<{ tokens: unknown }>;
   };
@@ -71,6 +79,9 @@ export async function oktaSignIn(
     scopes: config.scopes,
     pkce: true,
     tokenManager: { autoRenew: true, storage: 'sessionStorage' },
+    // The Okta app requires DPoP (OKTA_SPA_DPOP): Okta Auth JS binds the tokens to a non-extractable
+    // key pair it keeps in IndexedDB, and refuses a token response that is not token_type DPoP.
+    dpop: config.dpop,
     // After a redirect callback, drop the code from the address bar instead of navigating again.
     restoreOriginalUri: () => window.history.replaceState(null, '', '/'),
   });
@@ -81,7 +92,14 @@ export async function oktaSignIn(
 
   // Sign-on policies that need a redirect (social IdP, email magic link) come back to this page.
   if (authClient.isLoginRedirect()) await authClient.handleLoginRedirect();
+  if (config.dpop && !authClient.features.isDPoPSupported()) {
+    throw new Error(
+      'This Okta app requires DPoP, which this browser cannot do here (it needs https or localhost).',
+    );
+  }
   if (!(await authClient.isAuthenticated())) {
+    // Key pairs of sessions that ended without a sign-out (Okta Auth JS's advice).
+    if (config.dpop) await authClient.clearDPoPStorage(true);
     const container = byId('widget-container');
     show(container, true);
     const widget = new OktaSignIn({
@@ -99,12 +117,26 @@ export async function oktaSignIn(
     await authClient.handleLoginRedirect(result.tokens);
   }
   return {
-    accessToken: () => Promise.resolve(authClient.getAccessToken()),
+    tokenType: config.dpop ? 'DPoP' : 'Bearer',
+    authorization: async ({ method, url, nonce }) => {
+      const token = authClient.getAccessToken();
+      if (token === undefined) return {};
+      if (!config.dpop) return { authorization: `Bearer ${token}` };
+      return authClient.getDPoPAuthorizationHeaders({
+        url,
+        method,
+        ...(nonce === undefined ? {} : { nonce }),
+      });
+    },
     // Ends the Okta session too; the sign-out redirect URI must be allowed in the Okta app.
     signOut: async () => {
       await authClient.signOut();
     },
-    forget: () => authClient.tokenManager.clear(),
+    forget: async () => {
+      // The key pair bound to the tokens goes with them (signOut does this itself).
+      if (config.dpop) await authClient.clearDPoPStorage().catch(() => undefined);
+      authClient.tokenManager.clear();
+    },
     // RFC 9470 step-up: Okta's sign-in page in a pop-up, with the challenge's acr_values and max_age
     // (Okta Auth JS token parameters), so the page and its state stay as they are.
     stepUp: async ({ acrValues, maxAge }) => {
