@@ -121,6 +121,8 @@ export interface RevocationConfig {
     /** How long one token's answer is reused; 0: every request asks. */
     cacheSeconds: number;
   };
+}
+
 /** The demo page's sign-in. */
 export interface DemoPageConfig {
   /** The Okta SPA app requires DPoP: the page signs in with Okta Auth JS's `dpop` option (`OKTA_SPA_DPOP`). */
