@@ -5,8 +5,12 @@ import { Notices } from '../../src/shared-state/notices.js';
 import { RedisNotices } from '../../src/shared-state/redis-notices.js';
 import { RedisReplayMemory } from '../../src/shared-state/redis-replay-memory.js';
 import { ReplayMemory } from '../../src/shared-state/replay-memory.js';
+import request from 'supertest';
+import { dpopCall, DPOP_HOST } from '../fixtures/dpop-calls.js';
+import { dpopProof, generateDpopKey } from '../fixtures/dpop-proof.js';
 import { JwksServer } from '../fixtures/jwks-server.js';
 import { generateTestKey } from '../fixtures/keys.js';
+import { eventBatch, HOOK_SECRET, oktaEvent } from '../fixtures/okta-events.js';
 import { dropKeys, redisClient, TEST_REDIS_URL, testKeyPrefix } from '../fixtures/redis.js';
 import { createTestApp, type TestApp } from '../fixtures/test-app.js';
 import { signAccessToken } from '../fixtures/tokens.js';
@@ -69,6 +73,7 @@ describe('two instances sharing one Redis', () => {
       REDIS_KEY_PREFIX: prefix,
       RATE_LIMIT_PER_CALLER: '4',
       RATE_LIMIT_REFUSED_PER_ADDRESS: '5',
+      OKTA_EVENT_HOOK_SECRET: HOOK_SECRET,
     };
     [a, b] = await Promise.all([createTestApp(env), createTestApp(env)]);
     await Promise.all([a.app.listen(0, '127.0.0.1'), b.app.listen(0, '127.0.0.1')]);
@@ -157,5 +162,48 @@ describe('two instances sharing one Redis', () => {
     await arrived(heard.a, 'two');
     expect(heard.a).toEqual(['one', 'two']);
     expect(heard.b).toEqual(['one', 'two']);
+  });
+
+  it('refuses on the other instance a DPoP proof one instance accepted', async () => {
+    const dpopKey = await generateDpopKey();
+    const bound = signAccessToken({
+      issuer,
+      key,
+      claims: { sub: 'frank@example.com', cnf: { jkt: dpopKey.jkt } },
+    });
+    const proof = await dpopProof({
+      key: dpopKey,
+      method: 'GET',
+      url: `http://${DPOP_HOST}/api/messages`,
+      accessToken: bound,
+    });
+    const call = { authorization: `DPoP ${bound}`, proofs: [proof] };
+    expect((await dpopCall(a.server, call)).status).toBe(200);
+    const replayed = await dpopCall(b.server, call);
+    expect(replayed.status).toBe(401);
+    expect(replayed.headers['www-authenticate']).toContain('error="invalid_dpop_proof"');
+    expect(replayed.headers['www-authenticate']).toContain('error_description="DPoP proof was already used"');
+  });
+
+  it('pushes a revocation one instance stored to the other, which has a database of its own and a cached token', async () => {
+    const uid = '00urevokedOnA0000001';
+    const grace = signAccessToken({ issuer, key, claims: { sub: 'grace@example.com', uid } });
+    const call = (api: TestApp) => request(api.server).get('/api/me').set('Authorization', `Bearer ${grace}`);
+    expect((await call(b)).status).toBe(200);
+    const event = oktaEvent('user.lifecycle.deactivate', uid, { published: Date.now() + 1000 });
+    const stored = await request(a.server)
+      .post('/hooks/okta')
+      .set('Authorization', HOOK_SECRET)
+      .send(eventBatch([event]));
+    expect(stored.status).toBe(200);
+    // B's database never sees A's row: only the notice through Redis can tell it.
+    const deadline = Date.now() + 5000;
+    let answer = await call(b);
+    while (answer.status === 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      answer = await call(b);
+    }
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toContain('error_description="token revoked"');
   });
 });
