@@ -2,13 +2,15 @@ import { InvalidRequestError, MissingTokenError } from './bearer-errors.js';
 import {
   accessTokenOrNull,
   authorizationScheme,
-  bearerCredential,
   checkTokenSyntax,
-  extractBearerToken,
   readCredential,
   type RequestParts,
 } from './bearer-token.js';
 import { RefusalReason } from './refusal-reason.js';
+
+/** The Bearer scheme alone, as the guard reads it without DPoP: the credential, then its syntax. */
+const bearerCredential = (request: RequestParts) => readCredential(request).token;
+const extractBearerToken = (request: RequestParts) => checkTokenSyntax(bearerCredential(request));
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln-_nature';
 

@@ -105,11 +105,6 @@ export function readCredential(
   return { scheme, token: header.slice(start).trimEnd() };
 }
 
-/** The Bearer credential: {@link readCredential} for the Bearer scheme alone. */
-export function bearerCredential(request: RequestParts): string {
-  return readCredential(request).token;
-}
-
 /** The credential itself when it is one RFC 6750 `b64token` (no second token, quote or comma). */
 export function checkTokenSyntax(credential: string, scheme: AuthScheme = 'bearer'): string {
   if (!B64TOKEN.test(credential)) {
@@ -119,11 +114,6 @@ export function checkTokenSyntax(credential: string, scheme: AuthScheme = 'beare
     );
   }
   return credential;
-}
-
-/** The bearer token from `Authorization`, every rule checked. */
-export function extractBearerToken(request: RequestParts): string {
-  return checkTokenSyntax(bearerCredential(request));
 }
 
 /**
