@@ -39,15 +39,17 @@ export class RefusedAddressHooks implements OnModuleInit {
     });
     // Counted before the answer leaves, so that the client's next request, on this instance or
     // another, finds it counted (one Redis round trip, bounded by REDIS_TIMEOUT_MS, on refusals only).
-    fastify.addHook('onSend', async (request, reply, payload) => {
+    // Callback style: every other answer goes on at once, without a promise per response.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
       const refusal = annotations(request.raw)?.refusal;
       const credentials = reply.statusCode === 400 || reply.statusCode === 401;
-      if (refusal && refusal.code !== 'rate_limited' && credentials) {
-        await this.limiters.recordRefusal(request.ip).catch((error: unknown) => {
-          this.logger.error(`a refusal was not counted: ${(error as Error).message}`);
-        });
-      }
-      return payload;
+      if (!refusal || refusal.code === 'rate_limited' || !credentials) return done(null, payload);
+      this.limiters
+        .recordRefusal(request.ip)
+        .catch((error: unknown) =>
+          this.logger.error(`a refusal was not counted: ${(error as Error).message}`),
+        )
+        .finally(() => done(null, payload));
     });
   }
 }
